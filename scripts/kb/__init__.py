@@ -1,0 +1,1 @@
+"""kb: import, normalise and check the notes of the LLM study-notes knowledge base."""

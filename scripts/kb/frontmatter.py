@@ -1,0 +1,81 @@
+"""Front matter: split it from the body, map Hexo/Obsidian keys to the site's schema, render it."""
+
+import datetime as dt
+import re
+
+import yaml
+
+FENCE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# Keys of the site's schema, in the order they are written.
+SCHEMA_KEYS = ("title", "tags", "source", "date")
+# Hexo/Obsidian keys that carry tags; each value may be a string or a list.
+TAG_KEYS = ("tags", "categories", "category", "tag")
+
+
+class MalformedFrontMatter(ValueError):
+    pass
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """Return (metadata, body). A note without front matter has empty metadata."""
+    if not text.startswith("---"):
+        return {}, text
+    match = FENCE.match(text)
+    if not match:
+        raise MalformedFrontMatter("front matter opened with '---' is never closed")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise MalformedFrontMatter(f"front matter is not valid YAML{where}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise MalformedFrontMatter("front matter is not a key: value mapping")
+    return meta, text[match.end():]
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _as_date(value) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        found = re.match(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
+        if found:
+            year, month, day = map(int, found.groups())
+            return dt.date(year, month, day).isoformat()
+    return None
+
+
+def to_site_schema(meta: dict, *, title: str | None, source: str) -> dict:
+    """Map an exported note's metadata to {title, tags, source, date}.
+
+    Keys the site does not use (Hexo's abbrlink, layout ...) are dropped on purpose.
+    """
+    tags: list[str] = []
+    for key in TAG_KEYS:
+        for tag in _as_list(meta.get(key)):
+            if tag not in tags:
+                tags.append(tag)
+    result = {"title": str(meta.get("title") or title or "").strip(), "tags": tags, "source": source}
+    date = _as_date(meta.get("date") or meta.get("created"))
+    if date:
+        result["date"] = date
+    return result
+
+
+def render_front_matter(meta: dict) -> str:
+    ordered = {key: meta[key] for key in SCHEMA_KEYS if key in meta}
+    ordered.update({k: v for k, v in meta.items() if k not in ordered})
+    body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return f"---\n{body}---\n"

@@ -1,0 +1,36 @@
+"""Visible markers for what a note lacks: a missing figure, a page still to be written.
+
+Both are Material admonitions, so they render as boxes a reader sees and a
+contributor can search for. `parse_missing_figures` reads them back for the
+missing-figures page, so the marker format lives only here.
+"""
+
+import re
+
+MISSING_FIGURE_TYPE = "missing-figure"
+TODO_TYPE = "todo"
+
+_MISSING_RE = re.compile(
+    rf"^(?P<indent>[ \t]*)!!! {MISSING_FIGURE_TYPE} \"(?P<title>[^\"]*)\"\n"
+    r"(?:[ \t]*\n)?[ \t]+原图(?:文件)? `(?P<original>[^`]+)`",
+    re.M,
+)
+
+
+def missing_figure(original: str, *, remote: bool, indent: str = "") -> str:
+    """Admonition that stands where a figure is missing; keeps its original name or address."""
+    if remote:
+        body = f"原图 `{original}` 是外部链接，本站不加载第三方图片；请取得原图放入 `assets/` 并替换此处。"
+    else:
+        body = f"原图文件 `{original}` 已丢失；找回后请放入 `assets/` 并替换此处。"
+    return f'{indent}!!! {MISSING_FIGURE_TYPE} "图片缺失"\n\n{indent}    {body}'
+
+
+def to_be_written(what: str, *, indent: str = "") -> str:
+    """Admonition for a section or linked note that the author has not written yet."""
+    return f'{indent}!!! {TODO_TYPE} "待撰写"\n\n{indent}    {what}'
+
+
+def parse_missing_figures(markdown: str) -> list[str]:
+    """Original names or addresses of every missing-figure marker in a page."""
+    return [m.group("original") for m in _MISSING_RE.finditer(markdown)]
