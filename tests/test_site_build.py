@@ -62,3 +62,5 @@ def test_raw_markdown_does_not_leak_into_pages(built_site):
         assert "**" not in text, path
         assert "![" not in text, path
         assert "!!!" not in text, path
+        # Leftovers of formulas mangled into emphasis (`*β*1`, `*−*`, `*×*`).
+        assert not re.search(r"\*[−×.]|[−×]\*|\*[α-ωϵ]\*", text), path

@@ -41,6 +41,8 @@ def canonical_form(markdown: str, terms: list[Term]) -> str:
 
 def normalize_body(body: str, title: str, ctx: Context) -> str:
     text = html_images_to_markdown(body)
+    # Before the emphasis rules: a mangled formula's `**` (`*− k**−*`) is not bold.
+    text = demangle_formulas(text)
     text = dedent_indented_prose(text)
     text = isolate_images(text)
     text = split_soft_breaks(text)
@@ -48,7 +50,6 @@ def normalize_body(body: str, title: str, ctx: Context) -> str:
     text = repair_emphasis(text)
     text = promote_bold_lines(text)
     text = normalize_headings(text, title)
-    text = demangle_formulas(text)
     text = replace_unavailable_images(text, ctx.resolve_image)
     text = mark_unwritten_links(text, ctx.note_exists)
     text = mark_task_items(text)
