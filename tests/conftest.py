@@ -18,3 +18,40 @@ def built_site(tmp_path_factory):
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-4000:]}")
     yield site_dir, result
     shutil.rmtree(site_dir, ignore_errors=True)
+
+
+# --- `kb import` example tests: the real terms table, the body pipeline, a scratch repo ---
+
+from kb.normalize import Context, normalize_body  # noqa: E402
+from kb.rules.terms import load_terms  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.fixture(scope="session")
+def terms():
+    return load_terms(REPO / "data" / "terms.yaml")
+
+
+@pytest.fixture
+def normalize(terms):
+    """The whole body pipeline: `normalize(raw, images={src: new}, notes={target})` -> page body."""
+    def run(raw: str, *, title: str = "笔记", images: dict | None = None, notes: set | None = None) -> str:
+        ctx = Context(source="note.md", title=title, fallback_title="note",
+                      resolve_image=(images or {}).get, note_exists=(notes or set()).__contains__, terms=terms)
+        return normalize_body(raw, title, ctx)
+    return run
+
+
+@pytest.fixture
+def kb_repo(tmp_path):
+    """A throw-away knowledge base: mkdocs.yml, data/, .autocorrectrc, empty docs/ and assets/."""
+    root = tmp_path / "kb"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root)
+    shutil.copy(REPO / ".autocorrectrc", root)
+    shutil.copytree(REPO / "data", root / "data")
+    (root / "docs").mkdir()
+    (root / "assets").mkdir()
+    return root

@@ -51,6 +51,8 @@ def article_text(html: str) -> str:
     start, end = html.find("<article"), html.find("</article>")
     body = html[start:end] if start >= 0 else html
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    # Citation markers (footnote numbers) are not the authors' words.
+    body = re.sub(r'<sup id="fnref[^"]*">.*?</sup>', "", body, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", body))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.bibcheck import cited_keys, read_store
 from kb.decode import decode_note
 from kb.frontmatter import split_front_matter
 from kb.rules.terms import apply_terms, load_terms
@@ -40,7 +41,8 @@ def prose_pieces(markdown: str) -> list[str]:
     text = re.sub(r"^[ \t]*#{1,6}[ \t].*$", "", text, flags=re.M)
     # List markers and task boxes are layout, not words (the site renders them as <ol>/<ul>).
     text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]*)?", "", text, flags=re.M)
-    return [p for p in re.split(r"[。！？!?；;\n]", text) if len(skeleton(p)) >= 2]
+    # Chinese sentence ends and line ends; ASCII ?! stay (English titles contain them).
+    return [p for p in re.split(r"[。！？；\n]", text) if len(skeleton(p)) >= 2]
 
 
 def raw_notes() -> list[Path]:
@@ -51,6 +53,27 @@ def raw_notes() -> list[Path]:
 def site_skeleton(built_site):
     site, _ = built_site
     return skeleton(" ".join(article_text(p.read_text(encoding="utf-8")) for p in site.rglob("index.html")))
+
+
+@pytest.fixture(scope="module")
+def cited_titles() -> list[str]:
+    """Skeletons of the titles of every work some page cites.
+
+    A hand-typed reference in a note ("[5] Neil Houlsby et al. Parameter-Efficient
+    Transfer Learning for NLP. ICML 2020.") is replaced on the site by a citation,
+    whose footnote shows the verified reference: it counts as kept when the work it
+    names is cited (its title appears in the typed text).
+    """
+    entries, _ = read_store(ROOT / "bib", ROOT)
+    cited = {key for page in (ROOT / "docs").rglob("*.md") for key, _ in cited_keys(page.read_text(encoding="utf-8"))}
+    return [skeleton(e.fields.get("title", "")) for e in entries if e.key in cited and len(skeleton(e.fields.get("title", ""))) >= 12]
+
+
+def names_a_cited_work(piece: str, cited_titles: list[str]) -> bool:
+    """A hand-typed reference: it holds a cited title, or its bold name is part of one (`**Alpaca**. [Repo]`)."""
+    whole = skeleton(piece)
+    bold = [skeleton(b) for b in re.findall(r"\*\*(.+?)\*\*", piece)]
+    return any(title in whole or any(len(b) >= 4 and b in title for b in bold) for title in cited_titles)
 
 
 def _allowed() -> dict[str, list[str]]:
@@ -65,12 +88,15 @@ def _allowed() -> dict[str, list[str]]:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the raw notes (../shared/seeds) are not beside this clone")
 @pytest.mark.parametrize("note", raw_notes(), ids=lambda p: p.name[:3])
-def test_every_sentence_of_the_note_is_on_the_site(note, site_skeleton):
+def test_every_sentence_of_the_note_is_on_the_site(note, site_skeleton, cited_titles):
     terms = load_terms(ROOT / "data" / "terms.yaml")
     _, body = split_front_matter(decode_note(note.read_bytes()))
     allowed = _allowed().get(note.name[:3], [])
     pieces = prose_pieces(apply_terms(body, terms))
-    missing = [p.strip() for p in pieces if skeleton(p) not in site_skeleton and skeleton(p) not in allowed]
-    kept = len(pieces) - len(missing)
-    print(f"{note.name}: {kept}/{len(pieces)} sentences on the site")
-    assert missing == [], f"{len(missing)} of {len(pieces)} sentences of {note.name} are not on the site"
+    absent = [p for p in pieces if skeleton(p) not in site_skeleton and skeleton(p) not in allowed]
+    missing = [p.strip() for p in absent if not names_a_cited_work(p, cited_titles)]
+    print(f"{note.name}: {len(pieces) - len(absent)}/{len(pieces)} sentences on the site verbatim, "
+          f"{len(absent) - len(missing)} hand-typed references kept as citations, {len(missing)} missing")
+    listing = "\n".join(f"  - {m}" for m in missing)
+    assert not missing, (f"{len(missing)} of {len(pieces)} sentences of {note.name} are not on the site "
+                         f"(restore them, or add a reasoned entry to {ALLOWLIST.name}):\n{listing}")

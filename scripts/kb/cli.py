@@ -1,10 +1,11 @@
-"""The `kb` command: `kb import`, `kb fmt`."""
+"""The `kb` command: `kb import`, `kb fmt`, `kb check`."""
 
 import argparse
 import sys
 from pathlib import Path
 
-from . import fmt
+from . import bibcheck, fmt
+from .problems import Problem
 from .errors import KbError
 from .importer import import_notes
 from .paths import repo_root, terms_file
@@ -52,6 +53,40 @@ def cmd_fmt(args, root: Path) -> int:
     return 1 if bad else 0
 
 
+def format_problems(root: Path, paths: list[Path], terms) -> list[Problem]:
+    problems = []
+    for page in fmt.pages(root, paths):
+        text = page.read_text(encoding="utf-8")
+        wanted = fmt.formatted(text, terms)
+        if wanted != text:
+            rel = page.relative_to(root).as_posix() if page.resolve().is_relative_to(root) else str(page)
+            problems.append(Problem(rel, fmt.first_difference(text, wanted), "FMT001",
+                                    f"not in normal form (run: kb fmt {rel})"))
+    return problems
+
+
+def cmd_check(args, root: Path) -> int:
+    """Every content check; `file:line: RULE-ID message`, non-zero exit on any blocking problem."""
+    terms = load_terms(terms_file(root))
+    paths = [Path(p).resolve() for p in args.paths]
+    pages = fmt.pages(root, paths)
+    entries, problems = bibcheck.read_store(root / "bib", root)
+    problems += bibcheck.check_store(entries)
+    all_pages = fmt.pages(root, [])
+    citation_problems = bibcheck.check_citations(all_pages, entries, root)
+    selected = {p.resolve() for p in pages}
+    problems += [p for p in citation_problems
+                 if p.rule != "CITE001" or (root / p.path).resolve() in selected]
+    problems += format_problems(root, pages, terms)
+    for problem in sorted(problems, key=lambda p: (not p.blocking, p.path, p.line)):
+        print(("" if problem.blocking else "note: ") + str(problem))
+    blocking = sum(p.blocking for p in problems)
+    notes = len(problems) - blocking
+    print(f"kb check: {len(pages)} pages, {len(entries)} bibliography entries: "
+          f"{blocking} problem(s), {notes} note(s)", file=sys.stderr)
+    return 1 if blocking else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Tools of the LLM study-notes knowledge base.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     fm.add_argument("paths", nargs="*", metavar="PATH")
     fm.add_argument("--check", action="store_true", help="report pages not in normal form, change nothing")
     fm.set_defaults(run=cmd_fmt)
+
+    ck = sub.add_parser("check", help="run every content check: file:line: RULE-ID message")
+    ck.add_argument("paths", nargs="*", metavar="PATH", help="pages to check (default: all of docs/)")
+    ck.set_defaults(run=cmd_check)
     return parser
 
 

@@ -33,4 +33,6 @@ def decode_note(raw: bytes) -> str:
     if "\x00" in text:
         raise UndecodableNote("binary file (contains NUL characters)")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():  # a BOM alone, UTF-16 or full-width (U+3000) blanks
+        raise UndecodableNote("empty file")
     return unicodedata.normalize("NFC", text)

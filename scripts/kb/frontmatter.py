@@ -5,7 +5,8 @@ import re
 
 import yaml
 
-FENCE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+FENCE = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+OPENING = re.compile(r"\A---[ \t]*(?:\n|\Z)")  # `----` or `---x` opens no front matter
 # Keys of the site's schema, in the order they are written.
 SCHEMA_KEYS = ("title", "tags", "source", "date")
 # Hexo/Obsidian keys that carry tags; each value may be a string or a list.
@@ -18,17 +19,19 @@ class MalformedFrontMatter(ValueError):
 
 def split_front_matter(text: str) -> tuple[dict, str]:
     """Return (metadata, body). A note without front matter has empty metadata."""
-    if not text.startswith("---"):
+    if not OPENING.match(text):
         return {}, text
     match = FENCE.match(text)
     if not match:
         raise MalformedFrontMatter("front matter opened with '---' is never closed")
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.safe_load(match.group(1) or "")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         raise MalformedFrontMatter(f"front matter is not valid YAML{where}") from None
+    except ValueError as exc:  # PyYAML builds `date: 2023-02-30` and fails
+        raise MalformedFrontMatter(f"front matter has an invalid value: {exc}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -53,7 +56,10 @@ def _as_date(value) -> str | None:
         found = re.match(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
         if found:
             year, month, day = map(int, found.groups())
-            return dt.date(year, month, day).isoformat()
+            try:
+                return dt.date(year, month, day).isoformat()
+            except ValueError as exc:
+                raise MalformedFrontMatter(f"front matter date '{value.strip()}' is not a date: {exc}") from None
     return None
 
 

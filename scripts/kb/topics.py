@@ -7,6 +7,7 @@ import yaml
 # Pages outside the topic map that the navigation still shows, after the home page.
 SITE_PAGES = [
     {"原始笔记": "sources.md"},
+    {"参考文献": "references.md"},
     {"标签": "tags.md"},
     {"缺失图片清单": "missing-figures.md"},
 ]

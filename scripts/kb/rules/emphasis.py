@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from .math import RUN, _is_formula
+
 ADJACENT_BOLD = re.compile(r"(?<=[^\s*])\*\*[ \t]+\*\*(?=[^\s*])")
 
 
@@ -17,8 +19,12 @@ def drop_unpaired_bold(text: str) -> str:
     for line in text.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
-        if not in_fence and line.count("**") % 2 == 1:
-            positions = [m.start() for m in re.finditer(r"\*\*", line)]
+        # In a formula mangled by a PDF copy (`*− k**−*0*.*8`), `**` is two
+        # italic markers, not bold: math.py turns it into LaTeX later.
+        formulas = [m.span() for m in RUN.finditer(line) if _is_formula(m.group(0))]
+        positions = [m.start() for m in re.finditer(r"\*\*", line)
+                     if not any(a <= m.start() and m.end() <= b for a, b in formulas)]
+        if not in_fence and len(positions) % 2 == 1:
             last = positions[-1]
             line = line[:last] + line[last + 2:]
         out.append(line)

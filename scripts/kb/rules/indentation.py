@@ -11,17 +11,35 @@ import re
 from markdown_it import MarkdownIt
 
 _PARSER = MarkdownIt("commonmark")
+ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]")
 
 
 def expand_leading_tabs(text: str, tab: int = 4) -> str:
-    """Leading tabs to spaces at 4-column stops, so indentation can be measured."""
+    """Leading tabs to spaces at 4-column stops, so indentation can be measured.
+
+    Lines inside fenced code keep their tabs (a Makefile needs them).
+    """
     def expand(match: re.Match) -> str:
         col = 0
         for ch in match.group(0):
             col = (col // tab + 1) * tab if ch == "\t" else col + 1
         return " " * col
 
-    return re.sub(r"^[ \t]+", expand, text, flags=re.M)
+    out, fence, indent = [], None, ""
+    for line in text.split("\n"):
+        marker = re.match(r"([ \t]*)(`{3,}|~{3,})", line)
+        if fence is None:
+            out.append(re.sub(r"^[ \t]+", expand, line))
+            if marker:
+                indent, fence = marker.groups()
+        else:
+            # Only the indentation the whole fence shares (its list item's) is expanded.
+            body = line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
+            out.append(re.sub(r"^[ \t]+", expand, indent) + body if indent and line.strip() else line)
+            if marker and marker.group(2)[0] == fence[0] and len(marker.group(2)) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                fence = None
+    return "\n".join(out)
 
 
 def _indent(line: str) -> int:
@@ -33,11 +51,17 @@ def dedent_indented_prose(text: str) -> str:
     text = expand_leading_tabs(text)
     for _ in range(50):  # each pass fixes the first block; nesting can expose another
         lines = text.split("\n")
-        block = next((t for t in _PARSER.parse(text) if t.type == "code_block" and t.map), None)
+
+        def previous_line(start: int) -> str:
+            return next((lines[i] for i in range(start - 1, -1, -1) if lines[i].strip()), "")
+
+        # The indented body of an admonition (`!!! todo`, a page imported again) is not code.
+        block = next((t for t in _PARSER.parse(text) if t.type == "code_block" and t.map
+                      and not ADMONITION.match(previous_line(t.map[0]))), None)
         if block is None:
             return text
         start, end = block.map
-        previous = next((lines[i] for i in range(start - 1, -1, -1) if lines[i].strip()), "")
+        previous = previous_line(start)
         target = _indent(previous)
         body = [line for line in lines[start:end] if line.strip()]
         shift = min(_indent(line) for line in body) - target

@@ -10,6 +10,7 @@ with the numbers the author meant.
 import re
 
 ORDERED_ITEM = re.compile(r"^(\d+)([.)])([ \t]+)(.*)$")
+BULLET_ITEM = re.compile(r"^[-*+][ \t]")
 HEADING = re.compile(r"^#{1,6}[ \t]")
 
 
@@ -20,9 +21,17 @@ def continue_interrupted_lists(text: str) -> str:
     content_col = 0
     pending: list[str] = []  # lines after that item that left the list
     in_fence = False
+    bullets_moved = False  # this list already took a bullet list into an item
 
-    def flush():
-        out.extend(pending)
+    def flush(section_end: bool = False):
+        # `1. Cost / - a / 1. Latency / - b` at the end of a section: `- b`
+        # belongs to the last item just as `- a` was moved into the first.
+        lines = [p for p in pending if p.strip()]
+        if section_end and bullets_moved and lines and all(
+                BULLET_ITEM.match(p) or p.startswith(" ") for p in lines):
+            out.extend(" " * content_col + p if p.strip() else "" for p in pending)
+        else:
+            out.extend(pending)
         pending.clear()
 
     for line in lines:
@@ -34,8 +43,9 @@ def continue_interrupted_lists(text: str) -> str:
             continue
         item = ORDERED_ITEM.match(line)
         if HEADING.match(line):
-            flush()
+            flush(section_end=True)
             last_number = None
+            bullets_moved = False
             out.append(line)
             continue
         if item:
@@ -44,6 +54,7 @@ def continue_interrupted_lists(text: str) -> str:
                 number == last_number + 1 or (number == 1 and last_number >= 1)
             )
             if continues:
+                bullets_moved = bool(BULLET_ITEM.match(next(p for p in pending if p.strip())))
                 pad = " " * content_col
                 out.extend(pad + p if p.strip() else "" for p in pending)
                 pending.clear()
@@ -51,6 +62,7 @@ def continue_interrupted_lists(text: str) -> str:
                 line = f"{number}{item.group(2)}{item.group(3)}{item.group(4)}"
             else:
                 flush()
+                bullets_moved = False
             last_number = number
             content_col = len(item.group(1)) + len(item.group(2)) + len(item.group(3))
             out.append(line)
@@ -61,5 +73,5 @@ def continue_interrupted_lists(text: str) -> str:
                 pending.append(line)
                 continue
         (pending if pending else out).append(line)
-    flush()
+    flush(section_end=True)
     return "\n".join(out)

@@ -23,6 +23,7 @@ SPLIT_DECIMAL = re.compile(r"(\d)\*\.\*(\d)")
 ATOM = rf"\*(?:[−×,]?\s?[A-Za-z{GREEK_CHARS}]{{1,3}}|[−×])\*"
 # A token of a formula: an atom, a number, or a relation/operator/bracket.
 TOKEN = rf"(?:{ATOM}|\d+(?:\.\d+)?|[=+\[\]−×])"
+INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
 # A run of tokens separated by at most one space or an ASCII comma.
 RUN = re.compile(rf"{TOKEN}(?:(?:,?\s)?{TOKEN})*")
 
@@ -53,11 +54,17 @@ def _to_latex(run: str) -> str:
 
 def demangle_formulas(text: str) -> str:
     """Turn emphasis-mangled formulas into `$...$` math; leave real emphasis alone."""
-    text = SPLIT_DECIMAL.sub(r"\1.\2", text)
-    out = []
+    def fix(prose: str) -> str:
+        prose = SPLIT_DECIMAL.sub(r"\1.\2", prose)
+        return RUN.sub(lambda m: _to_latex(m.group(0)) if _is_formula(m.group(0)) else m.group(0), prose)
+
+    out, in_fence = [], False
     for line in text.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
             out.append(line)
             continue
-        out.append(RUN.sub(lambda m: _to_latex(m.group(0)) if _is_formula(m.group(0)) else m.group(0), line))
+        # Code (fenced or inline) is left as written.
+        parts = INLINE_CODE.split(line) if not in_fence else [line]
+        out.append("".join(fix(p) if i % 2 == 0 and not in_fence else p for i, p in enumerate(parts)))
     return "\n".join(out)
