@@ -47,7 +47,9 @@ def visit(browser, url: str) -> dict:
     page.on("pageerror", lambda e: seen["pageerror"].append(str(e)))
     page.on("requestfailed", lambda r: seen["failed"].append(r.url))
     page.goto(url, wait_until="networkidle")
-    page.evaluate("() => Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; })))")
+    # Images load lazily (loading="lazy"): scroll to each, as a reader would, and wait for it.
+    page.evaluate("""async () => { for (const i of document.images) { i.scrollIntoView();
+        if (!i.complete) await new Promise(r => { i.onload = i.onerror = r; setTimeout(r, 5000); }); } }""")
     seen["broken_images"] = page.evaluate(
         "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
     seen["raw_math"] = page.evaluate(

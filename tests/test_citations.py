@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.bibcheck import check_citations, check_store, read_store
+from kb.checks.bibliography import check_citations, check_store, read_store
 from kb.citations import cite, format_store
 from kb.csl import derive_style, official_style
 from sitekit import ROOT

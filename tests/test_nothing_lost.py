@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.bibcheck import cited_keys, read_store
+from kb.checks.bibliography import cited_keys, read_store
 from kb.decode import decode_note
 from kb.frontmatter import split_front_matter
 from kb.rules.terms import apply_terms, load_terms

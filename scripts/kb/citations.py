@@ -15,7 +15,7 @@ import subprocess
 from html import unescape
 from pathlib import Path
 
-from .bibcheck import CITATION, CITED_KEY
+from .checks.bibliography import CITATION, CITED_KEY
 
 ENTRY_HTML = re.compile(
     r'<div id="ref-(?P<key>[^"]+)" class="csl-entry"[^>]*>\s*'

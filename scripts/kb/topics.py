@@ -8,6 +8,7 @@ import yaml
 SITE_PAGES = [
     {"原始笔记": "sources.md"},
     {"参考文献": "references.md"},
+    {"术语表": "glossary.md"},  # generated from data/glossary.yaml (scripts/kb/mkdocs_hooks/glossary.py)
     {"标签": "tags.md"},
     {"缺失图片清单": "missing-figures.md"},
 ]

@@ -4,7 +4,11 @@ Config (mkdocs.yml, extra.citation): locale and terms of the derived GB/T 7714 s
 An unknown key is a warning, so `mkdocs build --strict` fails on it.
 """
 
+import hashlib
+import json
 import logging
+import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,7 +16,8 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from kb.bibcheck import cited_keys, read_store
+from kb.checks import bibliography
+from kb.checks.bibliography import cited_keys, read_store
 from kb.citations import CitationError, cite, footnotes, format_store
 from kb.csl import write_derived_style
 
@@ -39,23 +44,29 @@ def on_files(files: Files, config) -> Files:
     """Add the references page: the whole store by topic, each entry with the pages citing it."""
     root, references = state["root"], state["references"]
     groups = yaml.safe_load((root / "data" / "bibliography.yaml").read_text(encoding="utf-8"))
-    entries, _ = read_store(root / "bib", root)
-    citing: dict[str, list[File]] = defaultdict(list)
+    entries = _store_entries(root)
+    # key -> {src_uri: title} of the citing pages, in page order: each page is read once,
+    # and a dict (not a list scan) keeps this linear in the number of pages.
+    citing: dict[str, dict[str, str]] = defaultdict(dict)
     for file in files.documentation_pages():
-        for key, _ in cited_keys(file.content_string):
-            if file not in citing[key]:
-                citing[key].append(file)
+        text = file.content_string
+        keys = cited_keys(_citation_lines(text)) if "@" in text else []
+        if not keys:
+            continue
+        title = _title(text, file.src_uri)
+        for key, _ in keys:
+            citing[key].setdefault(file.src_uri, title)
     by_group: dict[str, list[str]] = defaultdict(list)
-    for entry in entries:
-        stem = Path(entry.path).stem
+    for key, path in entries:
+        stem = Path(path).stem
         if stem not in groups:
-            raise PluginError(f"{entry.path}: no heading for this file in data/bibliography.yaml")
-        pages = citing.get(entry.key, [])
-        back = "、".join(f"[{_title(f)}]({f.src_uri})" for f in pages) if pages else "尚无页面引用"
-        text = references.get(entry.key, f"（{entry.key}：格式化失败）")
-        by_group[stem].append(f'1. <span class="reference" id="ref-{entry.key}">{text}</span> '
+            raise PluginError(f"{path}: no heading for this file in data/bibliography.yaml")
+        pages = citing.get(key, {})
+        back = "、".join(f"[{title}]({uri})" for uri, title in pages.items()) if pages else "尚无页面引用"
+        text = references.get(key, f"（{key}：格式化失败）")
+        by_group[stem].append(f'1. <span class="reference" id="ref-{key}">{text}</span> '
                               f'<small>引用页面：{back}</small>')
-    cited = sum(1 for e in entries if citing.get(e.key))
+    cited = sum(1 for key, _ in entries if citing.get(key))
     out = [
         "---\ntitle: 参考文献\ndescription: 全站引用的论文、书籍、博客与代码库，按主题分组（GB/T 7714-2015 顺序编码制）\n---\n",
         "# 参考文献\n",
@@ -69,8 +80,38 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def _title(file: File) -> str:
-    return next((line[2:].strip() for line in file.content_string.split("\n") if line.startswith("# ")), file.src_uri)
+def _citation_lines(markdown: str) -> str:
+    """Only the lines that can cite (an @) or open/close a fence: the same keys, a fraction of the work."""
+    return "\n".join(line for line in markdown.split("\n")
+                     if "@" in line or line.lstrip().startswith(("```", "~~~")))
+
+
+def _title(markdown: str, fallback: str) -> str:
+    return next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), fallback)
+
+
+def _store_entries(root: Path) -> list[tuple[str, str]]:
+    """(key, bib path) of every entry of bib/, in store order.
+
+    Parsing the store with pybtex costs about half a second, so the result is cached in
+    .cache/citations/ by the content of the .bib files and of the reader's own source.
+    """
+    bib_dir = root / "bib"
+    digest = hashlib.sha256(Path(bibliography.__file__).read_bytes())
+    for bib in sorted(bib_dir.rglob("*.bib")):
+        digest.update(bib.relative_to(root).as_posix().encode() + b"\0" + bib.read_bytes())
+    cached = root / ".cache" / "citations" / f"entries-{digest.hexdigest()[:16]}.json"
+    if cached.is_file():
+        return [tuple(pair) for pair in json.loads(cached.read_text(encoding="utf-8"))]
+    entries, _ = read_store(bib_dir, root)
+    pairs = [(entry.key, entry.path) for entry in entries]
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("entries-*.json"):
+        old.unlink(missing_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cached)
+    return pairs
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -83,3 +124,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if keys:
         markdown = markdown.rstrip("\n") + "\n\n" + footnotes(keys, references) + "\n"
     return markdown
+
+
+# A reference's URL is the text of its own link; pymdownx.magiclink links that text again, and
+# the browser splits the nested link into an empty <a href=X></a> and the real one. The empty
+# link has no name for screen readers (Lighthouse: link-name), so it goes.
+EMPTY_TWIN_LINK = re.compile(r'<a href="([^"]+)"></a>(?=<a href="\1")')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return EMPTY_TWIN_LINK.sub("", html) if '"></a><a href="' in html else html

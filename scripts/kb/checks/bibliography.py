@@ -1,10 +1,8 @@
 """Checks of the BibTeX store and of the citations in pages (our own, independent of mkdocs-bibtex).
 
-Rules:
-  BIB001 malformed BibTeX            BIB002 the same key twice
-  BIB003 two entries, one identifier BIB004 a required field is missing
-  CITE001 a page cites an unknown key
-  CITE002 an entry no page cites (listed, does not fail)
+Rules: BIB001-BIB004 on bib/*.bib, CITE001 (a page cites an unknown key),
+CITE002 (an entry no page cites: a note, does not fail). Their descriptions
+and examples are in RULES below.
 """
 
 import re
@@ -15,7 +13,8 @@ import pybtex.database
 import pybtex.scanner
 from pybtex.exceptions import PybtexError
 
-from .problems import Problem
+from ..problems import Problem
+from .base import Context, Page, Rule
 
 ENTRY_HEAD = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
 # Fields every entry needs, and per type the field that says where the work appeared.
@@ -158,16 +157,13 @@ def cited_keys(markdown: str) -> list[tuple[str, int]]:
     return found
 
 
-def check_citations(pages: list[Path], entries: list[Entry], root: Path) -> list[Problem]:
-    known = {e.key for e in entries}
-    cited: set[str] = set()
+def unknown_keys(path: str, markdown: str, known: set[str]) -> list[Problem]:
+    return [Problem(path, line, "CITE001", f"cites unknown key '{key}' (not in bib/)")
+            for key, line in cited_keys(markdown) if key not in known]
+
+
+def uncited(entries: list[Entry], cited: set[str]) -> list[Problem]:
     problems: list[Problem] = []
-    for page in pages:
-        rel = page.relative_to(root).as_posix()
-        for key, line in cited_keys(page.read_text(encoding="utf-8")):
-            cited.add(key)
-            if key not in known:
-                problems.append(Problem(rel, line, "CITE001", f"cites unknown key '{key}' (not in bib/)"))
     seen: set[str] = set()
     for entry in entries:
         if entry.key not in cited and entry.key not in seen:
@@ -175,3 +171,56 @@ def check_citations(pages: list[Path], entries: list[Entry], root: Path) -> list
             problems.append(Problem(entry.path, entry.line, "CITE002",
                                     f"'{entry.key}' is cited by no page", blocking=False))
     return problems
+
+
+def check_citations(pages: list[Path], entries: list[Entry], root: Path) -> list[Problem]:
+    known = {e.key for e in entries}
+    cited: set[str] = set()
+    problems: list[Problem] = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        cited.update(key for key, _ in cited_keys(text))
+        problems += unknown_keys(page.relative_to(root).as_posix(), text, known)
+    return problems + uncited(entries, cited)
+
+
+RULES = (
+    Rule("BIB001", "bib/ 中的 BibTeX 条目能被解析（括号配对、字段用逗号分隔）",
+         "@article{vaswani2017attention,\n  title = {Attention Is All You Need\n  year = {2017}\n}",
+         "@article{vaswani2017attention,\n  author = {Vaswani, Ashish and others},\n  title = {Attention Is All You Need},\n"
+         "  journal = {Advances in Neural Information Processing Systems},\n  year = {2017}\n}", example="bib"),
+    Rule("BIB002", "同一个引用键（key）在 bib/ 中只出现一次",
+         "@misc{kbexample2024,\n  title = {A},\n  url = {https://example.org/a}\n}\n"
+         "@misc{kbexample2024,\n  title = {B},\n  url = {https://example.org/b}\n}",
+         "@misc{kbexample2024a,\n  title = {A},\n  url = {https://example.org/a}\n}\n"
+         "@misc{kbexample2024b,\n  title = {B},\n  url = {https://example.org/b}\n}", example="bib"),
+    Rule("BIB003", "同一篇文献（同一 DOI、arXiv 号或网址）只登记一条",
+         "@misc{kbexamplea,\n  title = {A},\n  url = {https://example.org/a}\n}\n"
+         "@misc{kbexampleb,\n  title = {A again},\n  url = {https://example.org/a/}\n}",
+         "@misc{kbexamplea,\n  title = {A},\n  url = {https://example.org/a}\n}", example="bib"),
+    Rule("BIB004", "条目有必需的字段：作者、标题、年份，以及出处（期刊、会议、出版社或网址）",
+         "@article{kbexample2020,\n  title = {A Paper},\n  year = {2020}\n}",
+         "@article{kbexample2020,\n  author = {Zhang, San},\n  title = {A Paper},\n  journal = {A Journal},\n  year = {2020}\n}",
+         example="bib"),
+    Rule("CITE001", "页面中引用的 [@key] 在 bib/ 中存在",
+         "缩放定律见 [@kaplan2020scalin]。", "缩放定律见 [@kaplan2020scaling]。"),
+    Rule("CITE002", "bib/ 中的条目至少被一个页面引用",
+         "bib/ 中登记了 kingma2018glow，但没有页面写 [@kingma2018glow]",
+         "在介绍 Flow 模型的页面中写 [@kingma2018glow]", blocking=False, example="custom"),
+)
+
+
+def _store(ctx: Context) -> tuple[list[Entry], list[Problem]]:
+    return ctx.cache("bib-store", lambda: read_store(ctx.root / "bib", ctx.root))
+
+
+def check_bib(ctx: Context, pages: list[Page]) -> list[Problem]:
+    """The store (BIB001-BIB004) and the entries no page cites (CITE002)."""
+    entries, problems = _store(ctx)
+    cited = {key for page in ctx.all_pages for key, _ in cited_keys(page.text)}
+    return problems + check_store(entries) + uncited(entries, cited)
+
+
+def check_page_citations(page: Page, ctx: Context) -> list[Problem]:
+    known = ctx.cache("bib-keys", lambda: {e.key for e in _store(ctx)[0]})
+    return unknown_keys(page.path, page.text, known)

@@ -1,0 +1,249 @@
+"""`kb bench`: run every measurement and print ours vs default Material side by side.
+
+Everything happens in copies of the repository under a temporary folder, removed
+at the end (unless --keep); the repository's docs/ is only read.
+"""
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import yaml
+
+from . import lighthouse
+from .measure import Build, growth_exponent, run_build
+from .workspace import DEFAULT_CONFIG, add_corpus, copy_repository, real_pages, write_default_config
+
+SIZES = (1000, 5000)
+WARM_MAX = 1000
+TARGETS = {"ratio": 1.5, "exponent": 1.1, "median_kb": 250, "performance": 95, "accessibility": 100,
+           "best-practices": 100, "seo": 100, "serve_s": 2.0}
+
+
+def progress(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _builds(site_root: Path, out: Path, label: str, warm: bool = True) -> dict[str, Build]:
+    """Ours cold (no .cache, a fresh clone), ours warm (second build, if `warm`), default Material."""
+    results = {}
+    runs = [("ours_cold", "mkdocs.yml"), ("ours_warm", "mkdocs.yml"), ("default", DEFAULT_CONFIG)]
+    for name, config in runs if warm else [runs[0], runs[2]]:
+        progress(f"{label}: building {name.replace('_', ' ')} ...")
+        site = out / f"site-{name}"
+        shutil.rmtree(site, ignore_errors=True)
+        build = run_build(site_root, config, site, strict=config == "mkdocs.yml")
+        progress(f"{label}: {name.replace('_', ' ')}: {build.seconds:.1f} s, {build.peak_rss_mb:.0f} MB, "
+                 f"{build.pages} HTML files{'' if build.ok else ', FAILED'}")
+        if not build.ok:
+            progress(build.log[-2000:])
+        results[name] = build
+    return results
+
+
+def search_index_bytes(site: Path) -> dict[str, int]:
+    """Bytes on disk of each search index the build wrote (Material's JSON, Pagefind's folder)."""
+    out = {}
+    for path in sorted((site / "search").glob("*")):
+        if path.is_file():
+            out[f"search/{path.name}"] = path.stat().st_size
+    pagefind = site / "pagefind"
+    if pagefind.is_dir():
+        out["pagefind/"] = sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file())
+    return out
+
+
+def lighthouse_pages(site_root: Path, count: int = 3) -> list[str]:
+    """The home page and the `count` topic pages with the most Markdown (the heaviest to read)."""
+    topics = yaml.safe_load((site_root / "data" / "topics.yaml").read_text(encoding="utf-8")) or []
+    paths = [p["path"] for s in topics for p in s["pages"]]
+    paths.sort(key=lambda p: -(site_root / "docs" / p).stat().st_size)
+    return ["index.md", *paths[:count]]
+
+
+def url_of(docs_path: str) -> str:
+    path = docs_path.removesuffix(".md")
+    return path.removesuffix("index") if path == "index" or path.endswith("/index") else path + "/"
+
+
+def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=True,
+          keep=False, workdir: Path | None = None, tools: Path | None = None, saved=lambda results: None) -> dict:
+    """Measure the repository at `root`; `tools` is where Lighthouse is installed (default root/.cache)."""
+    tmp = Path(tempfile.mkdtemp(prefix="kb-bench-", dir=workdir))
+    progress(f"working in {tmp}")
+    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "builds": {}, "weight": {}, "search_index": {},
+                     "lighthouse": {}, "serve": None}
+    try:
+        # One snapshot of the working tree at the start: others may edit it while we measure.
+        snapshot = copy_repository(root, tmp / "snapshot")
+        real = copy_repository(snapshot, tmp / "real")
+        write_default_config(real)
+        pages = len(real_pages(real / "docs"))
+        builds = _builds(real, tmp, f"real site ({pages} pages)")
+        results["builds"][pages] = {k: asdict(v) | {"log": v.log[-1500:]} for k, v in builds.items()}
+        saved(results)
+        sites = {"ours": tmp / "site-ours_warm", "default": tmp / "site-default"}
+        for name, site in sites.items():
+            results["search_index"][name] = search_index_bytes(site)
+        if do_weight:
+            from .weight import measure_pages, site_pages, summary
+
+            for name, site in sites.items():
+                urls = site_pages(site)
+                progress(f"page weight: {name}: {len(urls)} pages in headless Chromium ...")
+                weights = measure_pages(site, urls)
+                results["weight"][name] = summary(weights) | {"pages_detail": [asdict(w) for w in weights]}
+                saved(results)
+        if do_lighthouse:
+            from .weight import StaticServer
+
+            exe = lighthouse.install((tools or root / ".cache") / "lighthouse")
+            for name, site in sites.items():
+                reports = []
+                with StaticServer(site) as server:
+                    for page in lighthouse_pages(real):
+                        progress(f"lighthouse: {name}: {url_of(page) or '/'} ...")
+                        try:
+                            reports.append(asdict(lighthouse.run(exe, server.url + url_of(page))))
+                        except lighthouse.LighthouseError as exc:
+                            progress(str(exc))
+                            reports.append({"url": server.url + url_of(page), "scores": {}, "failing": [str(exc)]})
+                results["lighthouse"][name] = reports
+                saved(results)
+        if do_serve:
+            from .live import edit_latency
+
+            page = lighthouse_pages(real, 1)[1]
+            results["serve"] = {}
+            # --dirty rebuilds only changed pages; it warns, so it needs --no-strict (mkdocs.yml is strict)
+            for options in ((), ("--dirty", "--no-strict")):
+                label = " ".join(("mkdocs serve", *options))
+                progress(f"{label}: editing {page} three times ...")
+                try:
+                    results["serve"][label] = {"page": page, "seconds": edit_latency(real, page, options=options)}
+                except RuntimeError as exc:
+                    results["serve"][label] = {"page": page, "error": str(exc)}
+            saved(results)
+        for site in tmp.glob("site-*"):
+            shutil.rmtree(site, ignore_errors=True)
+        for size in sizes:
+            corpus = copy_repository(snapshot, tmp / f"corpus-{size}")
+            progress(f"corpus of {size} pages: generating ...")
+            add_corpus(corpus, size)
+            write_default_config(corpus)
+            count = len(real_pages(corpus / "docs"))
+            # A second, warm build only up to WARM_MAX pages: at 5,000 it would add a quarter hour.
+            builds = _builds(corpus, tmp, f"corpus ({count} pages)", warm=count <= WARM_MAX)
+            results["builds"][count] = {k: asdict(v) | {"log": v.log[-1500:]} for k, v in builds.items()}
+            saved(results)
+            for site in tmp.glob("site-*"):
+                shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(corpus, ignore_errors=True)
+    finally:
+        if keep:
+            progress(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def _fmt_s(b: dict | None) -> str:
+    if not b:
+        return "-"
+    return f"{b['seconds']:.1f} s / {b['peak_rss_mb']:.0f} MB" + ("" if b["ok"] else " FAILED")
+
+
+def _kb(n) -> str:
+    return "-" if n is None else f"{n / 1024:.0f} KB"
+
+
+def table(results: dict) -> str:
+    rows: list[tuple[str, str, str, str]] = [("figure", "ours", "default Material", "target")]
+    builds = {int(k): v for k, v in results["builds"].items()}
+    for n in sorted(builds):
+        b = builds[n]
+        rows.append((f"build, {n} pages: time / peak memory (cold)", _fmt_s(b.get("ours_cold")),
+                     _fmt_s(b.get("default")), ""))
+        if b.get("ours_warm"):
+            rows.append((f"build, {n} pages: time / peak memory (warm .cache)", _fmt_s(b.get("ours_warm")), "", ""))
+        if b.get("default") and b["default"]["seconds"]:
+            ratios = [f"{b[k]['seconds'] / b['default']['seconds']:.2f} {k[5:]}"
+                      for k in ("ours_cold", "ours_warm") if b.get(k)]
+            rows.append((f"build, {n} pages: ours / default", ", ".join(ratios), "1.00", f"<= {TARGETS['ratio']}"))
+    if len(builds) >= 2:
+        for label, key in (("cold", "ours_cold"), ("warm", "ours_warm")):
+            ours = growth_exponent([(n, b[key]["seconds"]) for n, b in builds.items() if b.get(key)])
+            default = growth_exponent([(n, b["default"]["seconds"]) for n, b in builds.items() if b.get("default")])
+            rows.append((f"growth exponent, time ~ pages^k ({label}, all sizes)", _num(ours),
+                         _num(default) if label == "cold" else "", f"<= {TARGETS['exponent']}"))
+        big = sorted(builds)[-2:]
+        if len(big) == 2 and big[0] >= 500:
+            ours = growth_exponent([(n, builds[n]["ours_cold"]["seconds"]) for n in big])
+            default = growth_exponent([(n, builds[n]["default"]["seconds"]) for n in big])
+            rows.append((f"growth exponent between {big[0]} and {big[1]} pages (cold)", _num(ours), _num(default),
+                         f"<= {TARGETS['exponent']}"))
+    for name in ("ours", "default"):
+        results["search_index"].setdefault(name, {})
+    rows.append(("search index on disk",
+                 ", ".join(f"{k} {_kb(v)}" for k, v in results["search_index"]["ours"].items()) or "none",
+                 ", ".join(f"{k} {_kb(v)}" for k, v in results["search_index"]["default"].items()) or "none", ""))
+    w = results.get("weight") or {}
+    if w:
+        rows.append(("first-load transfer, median (gzip)", _kb(w["ours"].get("median")),
+                     _kb(w["default"].get("median")), f"<= {TARGETS['median_kb']} KB"))
+        rows.append(("first-load transfer, max (gzip)",
+                     f"{_kb(w['ours'].get('max'))} ({w['ours'].get('max_url')})",
+                     f"{_kb(w['default'].get('max'))} ({w['default'].get('max_url')})", ""))
+        rows.append(("first-load bytes after decompression, median", _kb(w["ours"].get("median_decoded")),
+                     _kb(w["default"].get("median_decoded")), ""))
+        rows.append(("third-party requests (blocked here)", str(len(w["ours"].get("third_party", []))),
+                     str(len(w["default"].get("third_party", []))), "0"))
+    lh = results.get("lighthouse") or {}
+    if lh:
+        for ours, default in zip(lh.get("ours", []), lh.get("default", [])):
+            page = "/" + ours["url"].split("/", 3)[3]
+            scores = lambda r: " / ".join("-" if r["scores"].get(c) is None else str(r["scores"][c])
+                                          for c in lighthouse.CATEGORIES)
+            rows.append((f"Lighthouse mobile {page} (perf / a11y / bp / seo)", scores(ours), scores(default),
+                         "95 / 100 / 100 / 100"))
+    for label, serve in (results.get("serve") or {}).items():
+        shown = serve.get("error") or ", ".join(f"{s:.1f} s" for s in serve["seconds"])
+        rows.append((f"{label}: edit of {serve['page']} visible after", shown, "",
+                     f"<= {TARGETS['serve_s']:.0f} s"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [" | ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    notes = []
+    for name, reports in lh.items():
+        for r in reports:
+            if r.get("failing"):
+                notes.append(f"  lighthouse {name} {r['url']}: " + "; ".join(r["failing"]))
+    if notes:
+        lines += ["", "Lighthouse audits below 0.9 that count towards a score:", *notes]
+    return "\n".join(lines)
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def main(root: Path, args) -> int:
+    def save(results: dict) -> None:  # after every stage, so an interrupted run keeps its figures
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    sizes = (1000,) if args.quick else tuple(args.sizes or SIZES)
+    source = Path(args.source).resolve() if getattr(args, "source", None) else root
+    if not (source / "mkdocs.yml").is_file():
+        print(f"error: {source}: no mkdocs.yml here", file=sys.stderr)
+        return 2
+    results = bench(source, sizes=sizes, do_weight=not args.no_weight, do_lighthouse=not args.no_lighthouse,
+                    do_serve=not args.no_serve, keep=args.keep, tools=root / ".cache", saved=save)
+    save(results)
+    print(table(results))
+    failed = [n for n, b in results["builds"].items() for k, v in b.items() if not v["ok"]]
+    return 1 if failed else 0

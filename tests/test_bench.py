@@ -1,0 +1,80 @@
+"""The pure parts of `kb bench`: the synthetic corpus, the default configuration, the exponent fit.
+
+Real pages, a real copy of the repository and real `mkdocs build`s; no timing is asserted.
+"""
+
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+
+from kb.bench.corpus import LINK, make_corpus, parse_page, relink
+from kb.bench.measure import growth_exponent, run_build
+from kb.bench.workspace import (DEFAULT_CONFIG, GENERATED, add_corpus, copy_repository, docs_paths, real_pages,
+                                write_default_config)
+from kb.checks.bibliography import cited_keys, read_store
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def _pages():
+    return [parse_page(p.relative_to(DOCS).as_posix(), p.read_text(encoding="utf-8")) for p in real_pages(DOCS)]
+
+
+def test_parse_page_keeps_every_section():
+    page = parse_page("a/b.md", "---\ntitle: T\n---\n\n# Heading\n\nintro\n\n## One\n\nx\n\n```\n## not a heading\n```\n\n## Two\n\ny\n")
+    assert page.title == "T"
+    assert page.intro == "intro"
+    assert [s.heading for s in page.sections] == ["One", "Two"]
+    assert "## not a heading" in page.sections[0].body
+
+
+def test_relink_repoints_or_drops():
+    exists = {"foundations/emergence.md", "sources.md"}.__contains__
+    text = "[涌现](emergence.md)、[来源](../sources.md#note-001)、[没有](gone.md)、[外链](https://example.org/x.md)"
+    out = relink(text, "foundations/scaling-laws.md", "corpus/g00/x-00001.md", exists)
+    assert out == ("[涌现](../../foundations/emergence.md)、[来源](../../sources.md#note-001)、没有、"
+                   "[外链](https://example.org/x.md)")
+
+
+def test_corpus_pages_are_distinct_and_their_links_and_citations_resolve():
+    pages = _pages()
+    existing = docs_paths(DOCS) | set(GENERATED)
+    corpus = make_corpus(pages, 60, existing)
+    assert len(corpus) == 60
+    assert len(set(corpus.values())) == 60
+    assert all(path.startswith("corpus/") for path in corpus)
+    everything = existing | set(corpus)
+    known = {e.key for e in read_store(ROOT / "bib", ROOT)[0]}
+    for path, text in corpus.items():
+        for m in LINK.finditer(text):
+            target = m.group("target").split("#")[0]
+            if target and not re.match(r"^[a-z]+:", target):
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+                assert resolved in everything, f"{path}: broken link {target}"
+        assert {key for key, _ in cited_keys(text)} <= known
+
+
+def test_growth_exponent():
+    assert growth_exponent([(100, 1.0), (1000, 10.0), (10000, 100.0)]) == pytest.approx(1.0)
+    assert growth_exponent([(10, 1.0), (100, 100.0)]) == pytest.approx(2.0)
+    assert growth_exponent([(10, 1.0)]) is None
+
+
+def test_corpus_builds_with_ours_and_default_material(tmp_path):
+    site_root = copy_repository(ROOT, tmp_path / "copy")
+    before = len(real_pages(site_root / "docs"))
+    added = add_corpus(site_root, before + 25)
+    assert added == 25 and len(real_pages(site_root / "docs")) == before + 25
+    config = write_default_config(site_root)
+    assert config.name == DEFAULT_CONFIG and "material" in config.read_text(encoding="utf-8")
+    ours = run_build(site_root, "mkdocs.yml", tmp_path / "ours", strict=True)
+    assert ours.ok, ours.log[-3000:]
+    default = run_build(site_root, DEFAULT_CONFIG, tmp_path / "default")
+    assert default.ok, default.log[-3000:]
+    for site in (tmp_path / "ours", tmp_path / "default"):
+        assert (site / "corpus" / "g00").is_dir()
+        assert len(list((site / "corpus").rglob("index.html"))) == 25
+    assert ours.peak_rss_mb > 0 and ours.seconds > 0
