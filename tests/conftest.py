@@ -6,7 +6,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sitekit import build_site  # noqa: E402  (tests/sitekit.py)
+from sitekit import CHROMIUM, CHROMIUM_ARGS, LocalServer, build_site  # noqa: E402  (tests/sitekit.py)
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +18,24 @@ def built_site(tmp_path_factory):
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-4000:]}")
     yield site_dir, result
     shutil.rmtree(site_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session, driven by Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """The built site served on 127.0.0.1."""
+    site, _ = built_site
+    with LocalServer(site) as running:
+        yield running
 
 
 # --- `kb import` example tests: the real terms table, the body pipeline, a scratch repo ---

@@ -70,3 +70,17 @@ def page_url(path: str) -> str:
     if path == "index" or path.endswith("/index"):
         return path.removesuffix("index")
     return path + "/"
+
+
+def copy_repository(dest: Path) -> Path:
+    """A copy of the repository to break on purpose; scripts, node_modules and assets are linked."""
+    import shutil
+
+    dest.mkdir(parents=True)
+    for name in ("docs", "bib", "data", "overrides"):
+        shutil.copytree(ROOT / name, dest / name, symlinks=True)
+    for name in ("mkdocs.yml", ".autocorrectrc"):
+        shutil.copy(ROOT / name, dest / name)
+    for name in ("scripts", "node_modules", "assets"):
+        (dest / name).symlink_to(ROOT / name)
+    return dest

@@ -6,26 +6,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sitekit import CHROMIUM, CHROMIUM_ARGS, LocalServer, page_url, topic_pages
+from sitekit import page_url, topic_pages
 
-playwright = pytest.importorskip("playwright.sync_api")
 
 PAGES = ["index.md", "sources.md", "missing-figures.md", "tags.md", *topic_pages()]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    site, _ = built_site
-    with LocalServer(site) as running:
-        yield running
 
 
 def visit(browser, url: str) -> dict:

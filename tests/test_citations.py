@@ -1,7 +1,6 @@
 """Citations: the derived GB/T 7714 style, [@key] -> footnotes, and the checks of the store."""
 
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,7 +11,7 @@ import pytest
 from kb.checks.bibliography import check_citations, check_store, read_store
 from kb.citations import cite, format_store
 from kb.csl import derive_style, official_style
-from sitekit import ROOT
+from sitekit import ROOT, copy_repository
 
 TWO_LAYOUTS = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text" default-locale="zh-CN">
@@ -146,16 +145,7 @@ def test_the_real_store_passes_every_blocking_check():
 
 @pytest.fixture
 def site_copy(tmp_path):
-    """A copy of the repository to break on purpose (node_modules and scripts are linked)."""
-    copy = tmp_path / "repo"
-    copy.mkdir()
-    for name in ("docs", "bib", "data", "overrides"):
-        shutil.copytree(ROOT / name, copy / name, symlinks=True)
-    for name in ("mkdocs.yml", ".autocorrectrc"):
-        shutil.copy(ROOT / name, copy / name)
-    for name in ("scripts", "node_modules", "assets"):
-        (copy / name).symlink_to(ROOT / name)
-    return copy
+    return copy_repository(tmp_path / "repo")
 
 
 def test_strict_build_fails_on_an_unknown_key(site_copy):

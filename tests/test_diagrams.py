@@ -9,9 +9,8 @@ from urllib.parse import urlparse
 import pytest
 
 from kb.markers import parse_missing_figures
-from sitekit import CHROMIUM, CHROMIUM_ARGS, ROOT, LocalServer, page_url
+from sitekit import ROOT, page_url
 
-playwright = pytest.importorskip("playwright.sync_api")
 
 # Material draws each diagram into a closed shadow root; keep a handle on each root to look inside.
 RECORD_SHADOWS = """(() => { const attach = Element.prototype.attachShadow; window.__shadows = [];
@@ -38,21 +37,6 @@ def test_the_issue_s_diagrams_are_on_their_pages():
         assert page in DIAGRAMS
     assert DIAGRAMS["architecture/transformer.md"] >= 4  # the block and three attention masks
     assert DIAGRAMS["generation/diffusion.md"] >= 3  # forward/reverse, reverse, Stable Diffusion
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    site, _ = built_site
-    with LocalServer(site) as running:
-        yield running
 
 
 @pytest.mark.browser

@@ -1,14 +1,13 @@
 """Page metadata: last updated date and contributors from git history, and the "edit this page" link."""
 
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from kb.contributors import COMMIT, contributors, parse_log
-from sitekit import ROOT, page_url
+from sitekit import ROOT, copy_repository, page_url
 
 PAGE = "foundations/scaling-laws.md"
 
@@ -53,14 +52,7 @@ def test_generated_pages_have_no_edit_link(built_site):
 
 
 def test_build_without_git_history_falls_back_to_the_build_date(tmp_path):
-    copy = tmp_path / "repo"
-    copy.mkdir()
-    for name in ("docs", "bib", "data", "overrides"):
-        shutil.copytree(ROOT / name, copy / name, symlinks=True)
-    for name in ("mkdocs.yml", ".autocorrectrc"):
-        shutil.copy(ROOT / name, copy / name)
-    for name in ("scripts", "node_modules", "assets"):
-        (copy / name).symlink_to(ROOT / name)
+    copy = copy_repository(tmp_path / "repo")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(copy / "site")],
                             cwd=copy, capture_output=True, text=True, timeout=600,
                             env={"PATH": "/usr/bin:/bin", "GIT_CEILING_DIRECTORIES": str(tmp_path), "HOME": str(tmp_path)})

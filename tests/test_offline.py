@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import CHROMIUM, CHROMIUM_ARGS, ROOT
+from sitekit import ROOT
 
-playwright = pytest.importorskip("playwright.sync_api")
 pypdf = pytest.importorskip("pypdf")
 
 
@@ -34,14 +33,6 @@ def unzipped(offline, tmp_path_factory):
     with zipfile.ZipFile(out / "llm-notes-offline.zip") as archive:
         archive.extractall(folder)
     return folder / "llm-notes"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_from_disk(browser, file: Path):

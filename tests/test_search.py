@@ -13,29 +13,13 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from sitekit import CHROMIUM, CHROMIUM_ARGS, ROOT, LocalServer, article_text, page_url
+from sitekit import ROOT, article_text, page_url
 
 from bench.search_harness import load_queries, material_search, normalize, run, score
 
-playwright = pytest.importorskip("playwright.sync_api")
 
 QUERIES = load_queries()
 WORKER = ROOT / "docs" / "javascripts" / "search-worker.js"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    site, _ = built_site
-    with LocalServer(site) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
