@@ -207,8 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     bn = sub.add_parser("bench", help="measure build time, page weight, Lighthouse and live reload, "
                                       "ours vs default Material (copies under a temporary folder)")
     bn.add_argument("--quick", action="store_true", help="synthetic corpus of 1,000 pages only (not 5,000)")
-    bn.add_argument("--sizes", type=lambda s: [int(n) for n in s.split(",")], metavar="N,N",
-                    help="synthetic corpus sizes in pages (default: 1000,5000)")
+    bn.add_argument("--sizes", type=lambda s: [int(n) for n in s.split(",") if n.strip()], metavar="N,N",
+                    help="synthetic corpus sizes in pages (default: 1000,5000; '' for the real site only)")
     bn.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse runs")
     bn.add_argument("--no-weight", action="store_true", help="skip the first-load transfer of every page")
     bn.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` edit latency")

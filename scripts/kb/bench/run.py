@@ -236,7 +236,7 @@ def main(root: Path, args) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    sizes = (1000,) if args.quick else tuple(args.sizes or SIZES)
+    sizes = (1000,) if args.quick else SIZES if args.sizes is None else tuple(args.sizes)
     source = Path(args.source).resolve() if getattr(args, "source", None) else root
     if not (source / "mkdocs.yml").is_file():
         print(f"error: {source}: no mkdocs.yml here", file=sys.stderr)
