@@ -6,6 +6,7 @@ scripts/kb/search_index.py uses `search_forms` for search synonyms.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -104,21 +105,92 @@ CLASS_ATTR = re.compile(r"""\bclass\s*=\s*("([^"]*)"|'([^']*)')""")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-def _pattern(terms: list[Term]) -> tuple[re.Pattern, dict[str, Term]]:
-    by_form: dict[str, Term] = {}
-    for term in terms:
-        for form in term.forms():
-            by_form.setdefault(escape(form, quote=False).casefold(), term)
-    alternatives = []
-    for form in sorted(by_form, key=len, reverse=True):
-        body = re.escape(form).replace(r"\ ", r"\s+")
-        # English forms are whole words; Chinese forms have no word boundaries to respect.
-        if ASCII_WORD.match(form[0]):
-            body = r"(?<![A-Za-z0-9])" + body
-        if ASCII_WORD.match(form[-1]):
-            body = body + r"(?![A-Za-z0-9])"
-        alternatives.append(body)
-    return re.compile("|".join(alternatives), re.I), by_form
+WHITESPACE = re.compile(r"\s+")
+ASCII_RUN = re.compile(r"[a-z0-9]+")
+
+
+def _caseless(text: str) -> bool:
+    """True when the case-insensitive matching of text is plain lowercasing: every character is
+    ASCII, has no case (CJK, punctuation), or is a Latin-1/Latin Extended-A letter (U+00C0-U+017E)
+    other than the dotted/dotless i. Those keep their length in lower(), and re.I equates two of
+    them exactly when their lower() is equal (the exceptions, e.g. U+017F or U+212A, are outside)."""
+    return all(c.isascii() or ("\u00c0" <= c <= "\u017e" and c not in "\u0130\u0131")
+               or (c.lower() == c and c.upper() == c) for c in set(text))
+
+
+class _Matcher:
+    """The glossary's forms, prepared once per glossary (not once per page).
+
+    `pattern_for(html)` returns the alternation restricted to the forms that occur somewhere in
+    the page (substring and word tests on the lowercased page), in the same longest-first order:
+    a form that occurs nowhere cannot match, so the matches are those of the full pattern. When
+    the page and those forms have no non-ASCII cased letter (CJK, Latin, digits, punctuation), the
+    pattern is case-sensitive and runs over the lowercased text (same length, same positions):
+    every alternative then starts with a literal, which lets the regex engine skip the positions
+    where no form can start instead of trying every alternative at every character.
+    """
+
+    def __init__(self, terms: tuple[Term, ...]):
+        self.by_form: dict[str, Term] = {}
+        for term in terms:
+            for form in term.forms():
+                self.by_form.setdefault(escape(form, quote=False).casefold(), term)
+        # (needle for the substring test or None = always kept, leading word or None,
+        #  alternative for re.I, alternative for the lowercased text or None), longest first
+        self.forms: list[tuple[str | None, str | None, str, str | None]] = []
+        for form in sorted(self.by_form, key=len, reverse=True):
+            body = re.escape(form).replace(r"\ ", r"\s+")
+            lower = re.escape(form[0]) + re.escape(form[1:]).replace(r"\ ", r"\s+")
+            # English forms are whole words; Chinese forms have no word boundaries to respect.
+            if ASCII_WORD.match(form[0]):
+                body = r"(?<![A-Za-z0-9])" + body
+                # the same test, after the first literal: the character before the form's first
+                lower = re.escape(form[0]) + r"(?<![a-z0-9][\s\S])" + lower[len(re.escape(form[0])):]
+            if ASCII_WORD.match(form[-1]):
+                body = body + r"(?![A-Za-z0-9])"
+                lower = lower + r"(?![a-z0-9])"
+            if _caseless(form) and form.lower() == form:
+                # A form that starts with a Latin letter or digit starts a word (the lookbehind),
+                # so its leading run of letters/digits is a whole word of the page.
+                lead = ASCII_RUN.match(form)
+                self.forms.append((WHITESPACE.sub(" ", form), lead.group(0) if lead else None, body, lower))
+            else:
+                self.forms.append((None, None, body, None))  # always tried, with re.I
+
+    def pattern_for(self, html: str) -> tuple[re.Pattern | None, bool]:
+        """(pattern, True if it runs over lowercased text) for one page."""
+        if not _caseless(html):  # re.I may fold a non-ASCII letter to a Latin one: try every form
+            return _compiled(tuple(body for _, _, body, _ in self.forms), True), False
+        text = WHITESPACE.sub(" ", html).lower()
+        words = set(ASCII_RUN.findall(text))
+        # A form with another cased letter (needle None) matches only such letters: none here.
+        kept = tuple(f[3] for f in self.forms
+                     if f[0] is not None and (f[1] is None or f[1] in words) and f[0] in text)
+        return (_compiled(kept, False), True) if kept else (None, False)
+
+
+@lru_cache(maxsize=1024)
+def _compiled(bodies: tuple[str, ...], ignore_case: bool) -> re.Pattern:
+    return re.compile("|".join(bodies), re.I if ignore_case else 0)
+
+
+@lru_cache(maxsize=8)
+def _matcher(terms: tuple[Term, ...]) -> _Matcher:
+    return _Matcher(terms)
+
+
+def _sub(pattern: re.Pattern, lowercase: bool, replace, text: str) -> str:
+    """pattern.sub(replace, text) with replace(matched text); over text.lower() if lowercase."""
+    if not lowercase:
+        return pattern.sub(lambda m: replace(m.group(0)), text)
+    out, pos = [], 0
+    for m in pattern.finditer(text.lower()):
+        out += [text[pos:m.start()], replace(text[m.start():m.end()])]
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def annotate(html: str, terms: list[Term]) -> str:
@@ -129,18 +201,21 @@ def annotate(html: str, terms: list[Term]) -> str:
     """
     if not terms:
         return html
-    pattern, by_form = _pattern(terms)
+    matcher = _matcher(tuple(terms))
+    (pattern, lowercase), by_form = matcher.pattern_for(html), matcher.by_form
+    if pattern is None:
+        return html
     done: set[str] = set()
     stack: list[tuple[str, bool]] = []
     out = []
 
-    def replace(match: re.Match) -> str:
-        key = re.sub(r"\s+", " ", match.group(0)).casefold()
+    def replace(matched: str) -> str:
+        key = re.sub(r"\s+", " ", matched).casefold()
         term = by_form.get(key)
         if term is None or term.zh in done:
-            return match.group(0)
+            return matched
         done.add(term.zh)
-        return f'<abbr class="kb-term" title="{escape(term.tooltip())}">{match.group(0)}</abbr>'
+        return f'<abbr class="kb-term" title="{escape(term.tooltip())}">{matched}</abbr>'
 
     for piece in TAG.split(html):
         if not piece:
@@ -163,7 +238,7 @@ def annotate(html: str, terms: list[Term]) -> str:
         elif any(skip for _, skip in stack):
             out.append(piece)
         else:
-            out.append(pattern.sub(replace, piece))
+            out.append(_sub(pattern, lowercase, replace, piece))
     return "".join(out)
 
 

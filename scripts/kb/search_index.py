@@ -7,12 +7,15 @@ are the theme's), with three additions the browser cannot make cheaply:
   - the glossary's forms (`g`, `gw`) on the page that explains each term: search synonyms
     across languages, abbreviations and Traditional forms;
   - a Traditional -> Simplified map (OpenCC's TSCharacters) for the characters the site uses.
-Pure functions except `add_jieba_words`, which changes jieba's global dictionary.
+Pure functions except `add_jieba_words`, which changes jieba's global dictionary, and the
+segmentation memo (`chinese_words`, `load_segments`, `save_segments`).
 """
 
+import hashlib
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import jieba
 
@@ -31,21 +34,74 @@ def plain_text(html: str) -> str:
     return SPACES.sub(" ", unescape(text)).strip()
 
 
+# Search-mode words of each Chinese run, memoised: a run is segmented once per build (titles and
+# texts repeat across sections and pages), and `load_segments`/`save_segments` keep the memo in
+# .cache/ between builds. jieba's dictionary gets the glossary's words only on the first miss, so a
+# warm build does not even load jieba's model.
+_segments: dict[str, list[str]] = {}
+_pending_words: list[str] = []
+_added_words: set[str] = set()
+_used: set[str] = set()  # runs segmented or looked up since the last save
+
+
 def chinese_words(text: str) -> list[str]:
     """jieba's search-mode words of the Chinese runs of text (longer words and their parts)."""
     words = []
     for run in CJK.findall(text):
-        words.extend(w for w in jieba.cut_for_search(run) if w.strip())
+        _used.add(run)
+        cut = _segments.get(run)
+        if cut is None:
+            if _pending_words:
+                for word in _pending_words:
+                    jieba.add_word(word, freq=2000)
+                _pending_words.clear()
+            cut = _segments[run] = [w for w in jieba.cut_for_search(run) if w.strip()]
+        words.extend(cut)
     return words
 
 
+def jieba_words(terms: list[Term]) -> list[str]:
+    """The Chinese glossary forms jieba must keep as one word."""
+    return sorted({run for term in terms for form in term.search_forms()
+                   for run in CJK.findall(form) if len(run) > 1})
+
+
 def add_jieba_words(terms: list[Term]) -> None:
-    """Make every Chinese glossary form one word for jieba (build-time only)."""
-    for term in terms:
-        for form in term.search_forms():
-            for run in CJK.findall(form):
-                if len(run) > 1:
-                    jieba.add_word(run, freq=2000)
+    """Make every Chinese glossary form one word for jieba (build-time only; applied to jieba's
+    dictionary just before the first segmentation that the memo cannot answer)."""
+    words = [w for w in jieba_words(terms) if w not in _added_words]
+    if words:
+        _segments.clear()  # memoised with a smaller dictionary
+        _pending_words.extend(words)
+        _added_words.update(words)
+
+
+def segments_cache_file(cache_dir: Path, terms: list[Term]) -> Path:
+    """The memo's file, named by jieba's version and the glossary's words (its dictionary)."""
+    digest = hashlib.sha1("\n".join([jieba.__version__, *jieba_words(terms)]).encode()).hexdigest()[:16]
+    return cache_dir / f"segments-{digest}.json"
+
+
+def load_segments(path: Path) -> None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        _segments.update((k, v) for k, v in data.items() if isinstance(v, list) and k not in _segments)
+
+
+def save_segments(path: Path) -> None:
+    """Write the memo's runs used since the last save (atomically); drop other memo files."""
+    data = {run: _segments[run] for run in sorted(_used) if run in _segments}
+    _used.clear()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(path)
+    for old in path.parent.glob("segments-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 def t2s_map(ts_characters: str, used: set[str]) -> dict[str, str]:

@@ -20,13 +20,15 @@ from mkdocs.plugins import event_priority
 
 from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
-from kb.search_index import add_jieba_words, build_index, index_script, page_location
+from kb.search_index import (add_jieba_words, build_index, index_script, load_segments, page_location,
+                             save_segments, segments_cache_file)
 
 WORKER = "javascripts/search-worker.js"
 SHIM = "vendor/iframe-worker/shim/index.js"
 CONFIG_WORKER = re.compile(r'("search":\s*")([^"]*assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)(")')
 
 _terms: list[Term] = []
+_jieba = None  # Material's search plugin's jieba module, while its own segmentation is switched off
 
 
 def engine() -> str:
@@ -44,7 +46,27 @@ def on_config(config):
     if engine() == "site":
         _terms = glossary_terms(config)
         add_jieba_words(_terms)
+        load_segments(_cache_file(config))
+    _material_segmentation(engine() == "material")
     return config
+
+
+def _cache_file(config) -> Path:
+    return segments_cache_file(Path(config["config_file_path"]).parent / ".cache" / "search", _terms)
+
+
+def _material_segmentation(on: bool) -> None:
+    """Material's search plugin joins jieba's words of every section with zero-width spaces when
+    jieba is importable. Our index drops those marks (search_index.plain_text) and segments the
+    text itself (memoised, cached in .cache/search/), so with the site's engine that first pass is
+    switched off: the section documents are otherwise the same."""
+    global _jieba
+    from material.plugins.search import plugin as material_search
+
+    if not on and material_search.jieba is not None:
+        _jieba, material_search.jieba = material_search.jieba, None
+    elif on and _jieba is not None:
+        material_search.jieba, _jieba = _jieba, None
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -72,6 +94,7 @@ def on_post_build(config):
     locations = {t.page: page_location(t.page, config["use_directory_urls"]) for t in _terms}
     index = build_index(material["docs"], _terms, ts_characters, locations)
     (folder / "kb_index.js").write_text(index_script(index), encoding="utf-8")
+    save_segments(_cache_file(config))
     stub = json.dumps({"config": material["config"], "docs": []}, ensure_ascii=False)
     source.write_text(stub, encoding="utf-8")
     (folder / "search_index.js").write_text(f"var __index = {stub}\n", encoding="utf-8")
