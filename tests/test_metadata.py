@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kb.contributors import COMMIT, contributors, parse_log
+from kb.contributors import COMMIT, DATE_END, contributors, parse_dates, parse_log
 from sitekit import ROOT, copy_repository, page_url
 
 PAGE = "foundations/scaling-laws.md"
@@ -25,6 +25,13 @@ def test_parse_log_counts_authors_and_co_authors():
     assert parse_log("") == {}
 
 
+def test_parse_dates_takes_each_page_s_newest_commit():
+    log = (f"{COMMIT}2026-11-27{DATE_END}Li Lei\x00\n\ndocs/a.md\n"
+           f"{COMMIT}2026-10-01{DATE_END}Han Meimei\x00\n\ndocs/a.md\ndocs/b.md\n")
+    assert parse_dates(log) == {"docs/a.md": "2026-11-27", "docs/b.md": "2026-10-01"}
+    assert parse_log(log) == {"docs/a.md": ["Han Meimei", "Li Lei"], "docs/b.md": ["Han Meimei"]}
+
+
 def test_no_git_means_no_contributors(tmp_path):
     assert contributors(tmp_path) == {}
 
@@ -33,7 +40,7 @@ def test_page_shows_last_update_contributors_and_edit_link(built_site):
     site, _ = built_site
     html = (site / page_url(PAGE) / "index.html").read_text(encoding="utf-8")
     facts = _facts(html)
-    assert re.search(r"最后更新： \d{4}年\d{1,2}月\d{1,2}日", facts), facts
+    assert re.search(r"最后更新：\s*\d{4}年\d{1,2}月\d{1,2}日", facts), facts
     authors = subprocess.run(["git", "log", "--format=%aN", "--", f"docs/{PAGE}"], cwd=ROOT,
                              capture_output=True, text=True).stdout.split("\n")
     authors = sorted({a for a in authors if a})
