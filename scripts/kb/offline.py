@@ -14,28 +14,23 @@ Both files are written under a temporary name and renamed at the end: nothing ha
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .browser import CHROMIUM, CHROMIUM_ARGS, LocalServer
 from .errors import KbError
 
 ZIP_NAME = "llm-notes-offline.zip"
 PDF_NAME = "llm-notes.pdf"
 ZIP_FOLDER = "llm-notes"
 PRINT_PAGE = "print_page.html"
-CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 # Fixed time stamp of every zip entry, so the same site gives the same zip.
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
@@ -159,11 +154,6 @@ def cjk_font_present() -> bool:
     return bool(listed.strip())
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def site_path(root: Path) -> str:
     """The path of site_url ("/llm-notes/"): the site's scripts ask for files under it."""
     for line in (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
@@ -188,11 +178,8 @@ def print_pdf(site_dir: Path, pdf_path: Path, base: str = "/") -> dict:
     mount.parent.mkdir(parents=True, exist_ok=True)
     if mount != served:
         mount.symlink_to(site_dir.resolve(), target_is_directory=True)
-    handler = functools.partial(_Quiet, directory=str(mount if mount == served else served))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    origin = f"127.0.0.1:{httpd.server_address[1]}"
+    server = LocalServer(mount if mount == served else served).__enter__()
+    origin = server.origin
     foreign, errors = [], []
     tmp = pdf_path.with_name(pdf_path.name + ".tmp")
     try:
@@ -218,8 +205,7 @@ def print_pdf(site_dir: Path, pdf_path: Path, base: str = "/") -> dict:
                      margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
             browser.close()
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        server.__exit__()
         shutil.rmtree(served, ignore_errors=True)
     if foreign or errors or stats["unrendered"] or stats["pending_diagrams"] or stats["broken_images"]:
         tmp.unlink(missing_ok=True)

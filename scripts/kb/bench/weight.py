@@ -9,27 +9,20 @@ index, instant navigation fetching the sitemap) count too. Requests to other hos
 are aborted and counted: a reader would have fetched them (Google Fonts ...).
 """
 
-import functools
 import gzip
 import io
-import http.server
 import statistics
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+from ..browser import CHROMIUM, CHROMIUM_ARGS, LocalServer, QuietHandler
+
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map", ".mjs")
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     cache: dict = {}
-
-    def log_message(self, *args):
-        pass
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -53,22 +46,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-class StaticServer:
+class StaticServer(LocalServer):
     """Serve a built site on a free 127.0.0.1 port, gzip like a static host, in a thread."""
 
     def __init__(self, folder: Path):
-        handler = functools.partial(_Handler, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(folder, _Handler)
 
 
 @dataclass
