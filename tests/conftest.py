@@ -44,7 +44,7 @@ from kb.normalize import Context, normalize_body  # noqa: E402
 from kb.rules.terms import load_terms  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path("/work/shared/seeds")
+SEEDS = REPO.parent / "shared" / "seeds"  # the seed notes beside the clone, as in CI
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from typing import Callable
 import numpy as np
 import yaml
 
+from kb import yamlio
+
 from .errors import KbError
 
 FIGURES_DIR = Path("assets") / "figures"
@@ -266,7 +268,7 @@ FIGURES = [
 
 def load_constants(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KbError(str(path), f"cannot read ({exc.__class__.__name__})") from exc
     if not isinstance(data, dict):

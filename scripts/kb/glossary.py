@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from kb import yamlio
+
 from kb.errors import KbError
 
 FIELDS = {"zh", "en", "variants", "traditional", "definition", "page"}
@@ -47,7 +49,7 @@ def _unique(items) -> list[str]:
 def parse_glossary(text: str, path: str = "data/glossary.yaml") -> list[Term]:
     """Parse and check the glossary; any problem is a KbError naming the entry."""
     try:
-        data = yaml.safe_load(text)
+        data = yamlio.load(text)
     except yaml.YAMLError as exc:
         raise KbError(path, f"not valid YAML ({exc.__class__.__name__})") from exc
     if not isinstance(data, list) or not data:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from kb import yamlio
+
 from .errors import KbError
 from .frontmatter import render_front_matter
 from .markers import to_be_written
@@ -63,13 +65,13 @@ def create_note(root: Path, *, section: str, title: str, slug: str, tags: list[s
     page = docs / uri
     if page.exists():
         raise KbError(f"docs/{uri}", "exists; kb new never overwrites a page (edit it, or choose another --slug)")
-    allowed = yaml.safe_load((root / "data" / "tags.yaml").read_text(encoding="utf-8")) or []
+    allowed = yamlio.load((root / "data" / "tags.yaml").read_text(encoding="utf-8")) or []
     unknown = [t for t in tags if t not in allowed]
     if unknown:
         raise KbError("data/tags.yaml", f"unknown tag(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
     topics_file = root / "data" / "topics.yaml"
     topics_text = topics_file.read_text(encoding="utf-8")
-    topics = yaml.safe_load(topics_text) or []
+    topics = yamlio.load(topics_text) or []
     if topic is None:
         topic = next((s["section"] for s in topics
                       if any(p["path"].startswith(section + "/") for p in s.get("pages", []))), None)
@@ -86,7 +88,7 @@ def create_note(root: Path, *, section: str, title: str, slug: str, tags: list[s
         new_topics = add_to_topics(topics_text, topic, entry)
     except ValueError:
         raise KbError("data/topics.yaml", f"cannot find the line '- section: {topic}'") from None
-    reread = yaml.safe_load(new_topics)
+    reread = yamlio.load(new_topics)
     if not any(p["path"] == uri for s in reread if s["section"] == topic for p in s["pages"]):
         raise KbError("data/topics.yaml", "the page could not be added to its section (unexpected layout)")
     page.parent.mkdir(parents=True, exist_ok=True)

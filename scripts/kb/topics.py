@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import yaml
+from kb import yamlio
 
 # Pages outside the topic map that the navigation still shows, after the home page.
 SITE_PAGES = [
@@ -15,7 +15,7 @@ SITE_PAGES = [
 
 
 def load_topics(path: Path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return yamlio.load(path.read_text(encoding="utf-8")) or []
 
 
 def navigation(topics: list[dict]) -> list:

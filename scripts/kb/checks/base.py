@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from kb import yamlio
+
 from ..problems import Problem
 
 
@@ -65,7 +67,7 @@ class Context:
 
     def _yaml(self, rel: str, default):
         path = self.root / rel
-        return (yaml.safe_load(path.read_text(encoding="utf-8")) or default) if path.is_file() else default
+        return (yamlio.load(path.read_text(encoding="utf-8")) or default) if path.is_file() else default
 
     @cached_property
     def allowed_tags(self) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
+from kb import yamlio
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -43,7 +43,7 @@ def on_config(config):
 def on_files(files: Files, config) -> Files:
     """Add the references page: the whole store by topic, each entry with the pages citing it."""
     root, references = state["root"], state["references"]
-    groups = yaml.safe_load((root / "data" / "bibliography.yaml").read_text(encoding="utf-8"))
+    groups = yamlio.load((root / "data" / "bibliography.yaml").read_text(encoding="utf-8"))
     entries = _store_entries(root)
     # key -> {src_uri: title} of the citing pages, in page order: each page is read once,
     # and a dict (not a list scan) keeps this linear in the number of pages.

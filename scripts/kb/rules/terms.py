@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from kb import yamlio
 
 # Spans that are never rewritten: fenced code, inline code, math, link targets.
 PROTECTED = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]+\$|\]\([^)\n]*\)|<https?://[^>\n]*>|https?://\S+)", re.S)
@@ -23,7 +23,7 @@ class TermsTableError(ValueError):
 
 
 def load_terms(path: Path) -> list[Term]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlio.load(path.read_text(encoding="utf-8")) or {}
     terms = []
     for kind, entries in data.items():
         for i, entry in enumerate(entries or []):
