@@ -5,8 +5,6 @@ import re
 
 import yaml
 
-from kb import yamlio
-
 FENCE = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 OPENING = re.compile(r"\A---[ \t]*(?:\n|\Z)")  # `----` or `---x` opens no front matter
 # Keys of the site's schema, in the order they are written.
@@ -27,7 +25,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if not match:
         raise MalformedFrontMatter("front matter opened with '---' is never closed")
     try:
-        meta = yamlio.load(match.group(1) or "")
+        # The pure-Python loader: its error marks give the line a contributor must fix (libyaml's
+        # are one line later), and front matter is a few lines.
+        meta = yaml.safe_load(match.group(1) or "")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
