@@ -180,6 +180,25 @@ def test_index_builder_adds_words_synonyms_and_traditional_map():
     assert index["t2s"] == {"縮": "缩"}  # 龙 is not used by the site
 
 
+def test_the_segmentation_worker_cuts_like_jieba_in_this_process():
+    """A cold build segments in a second process; its words are the ones this process would cut."""
+    from kb.glossary import load_glossary
+    from kb.search_index import SegmentationWorker, add_jieba_words, chinese_words, jieba_words
+
+    terms = load_glossary(ROOT / "data" / "glossary.yaml")
+    runs = ["位置编码让模型知道词的顺序", "学习率预热之后再余弦退火", "大模型的涌现能力与缩放定律"]
+    worker = SegmentationWorker(jieba_words(terms))
+    try:
+        remote = worker.segment(runs)
+        assert worker.alive()
+    finally:
+        worker.close()
+    assert not worker.alive()
+    add_jieba_words(terms)
+    assert remote == {run: chinese_words(run) for run in runs}
+    assert "位置编码" in remote[runs[0]] and "涌现能力" in remote[runs[2]]  # glossary words stay whole
+
+
 def test_built_index_replaces_the_eager_one(built_site):
     site, _ = built_site
     stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))

@@ -36,28 +36,51 @@ def pandoc_path() -> str:
 
 def format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None = None) -> dict[str, str]:
     """Every entry of the store as an HTML fragment, keyed by citation key."""
+    return start_format_store(bib_files, csl, cache_dir)()
+
+
+def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None = None):
+    """Start formatting the store and return a function that waits for the result (format_store's).
+
+    Pandoc runs in its own process for about half a second: a build starts it first and asks for
+    the result when the first page needs a reference, rendering in the meantime.
+    """
     digest = hashlib.sha256(csl.read_bytes())
     for bib in bib_files:
         digest.update(bib.name.encode() + b"\0" + bib.read_bytes())
     cached = cache_dir / f"references-{digest.hexdigest()[:16]}.json" if cache_dir else None
     if cached and cached.is_file():
-        return json.loads(cached.read_text(encoding="utf-8"))
+        references = json.loads(cached.read_text(encoding="utf-8"))
+        return lambda: references
     args = [pandoc_path(), "--citeproc", "--csl", str(csl), "-f", "markdown", "-t", "html", "--wrap=none"]
     for bib in bib_files:
         args += ["--bibliography", str(bib)]
-    result = subprocess.run(args, input="---\nnocite: '@*'\n---\n", capture_output=True, text=True)
-    if result.returncode != 0:
-        raise CitationError(f"pandoc could not format bib/: {result.stderr.strip()}")
-    references = {}
-    for m in ENTRY_HTML.finditer(result.stdout):
-        body = (m.group("body") or m.group("plain") or "").strip()
-        references[unescape(m.group("key"))] = re.sub(r"\s+", " ", body)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        for old in cached.parent.glob("references-*.json"):
-            old.unlink()
-        cached.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
-    return references
+    pandoc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, encoding="utf-8")
+    pandoc.stdin.write("---\nnocite: '@*'\n---\n")
+    pandoc.stdin.close()
+    pandoc.stdin = None  # written: communicate() below only reads
+    done: list[dict[str, str]] = []
+
+    def result() -> dict[str, str]:
+        if done:
+            return done[0]
+        stdout, stderr = pandoc.communicate()
+        if pandoc.returncode != 0:
+            raise CitationError(f"pandoc could not format bib/: {stderr.strip()}")
+        references = {}
+        for m in ENTRY_HTML.finditer(stdout):
+            body = (m.group("body") or m.group("plain") or "").strip()
+            references[unescape(m.group("key"))] = re.sub(r"\s+", " ", body)
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            for old in cached.parent.glob("references-*.json"):
+                old.unlink()
+            cached.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
+        done.append(references)
+        return references
+
+    return result
 
 
 def cite(markdown: str, known: set[str]) -> tuple[str, list[str], list[str]]:

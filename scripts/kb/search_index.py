@@ -13,6 +13,8 @@ segmentation memo (`chinese_words`, `load_segments`, `save_segments`).
 
 import hashlib
 import json
+import logging
+import multiprocessing
 import re
 from html import unescape
 from pathlib import Path
@@ -44,6 +46,15 @@ _added_words: set[str] = set()
 _used: set[str] = set()  # runs segmented or looked up since the last save
 
 
+def _segment(run: str) -> list[str]:
+    return [w for w in jieba.cut_for_search(run) if w.strip()]
+
+
+def _add_words(words) -> None:
+    for word in words:
+        jieba.add_word(word, freq=2000)
+
+
 def chinese_words(text: str) -> list[str]:
     """jieba's search-mode words of the Chinese runs of text (longer words and their parts)."""
     words = []
@@ -52,12 +63,68 @@ def chinese_words(text: str) -> list[str]:
         cut = _segments.get(run)
         if cut is None:
             if _pending_words:
-                for word in _pending_words:
-                    jieba.add_word(word, freq=2000)
+                _add_words(_pending_words)
                 _pending_words.clear()
-            cut = _segments[run] = [w for w in jieba.cut_for_search(run) if w.strip()]
+            cut = _segments[run] = _segment(run)
         words.extend(cut)
     return words
+
+
+def missing_runs(texts) -> list[str]:
+    """The Chinese runs of texts that the memo cannot answer yet."""
+    return sorted({run for text in texts for run in CJK.findall(text) if run not in _segments})
+
+
+def remember_segments(segments: dict[str, list[str]]) -> None:
+    """Put words segmented elsewhere (a SegmentationWorker, same dictionary) into the memo."""
+    _segments.update(segments)
+
+
+# jieba in a second process. Loading its dictionary takes about a second (more without jieba's
+# own cache in /tmp); a cold build spends that on the other core while it renders the pages, and
+# then sends every run the memo lacks in one message. `mkdocs serve` keeps one worker for the
+# session, so an edit never waits for the dictionary.
+def _serve_segments(conn, words: list[str]) -> None:
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    _add_words(words)
+    while True:
+        runs = conn.recv()
+        if runs is None:
+            return
+        conn.send({run: _segment(run) for run in runs})
+
+
+# The worker of a build, kept here because `mkdocs serve` imports the hook module anew for every
+# rebuild while this module stays loaded: one worker serves the whole session.
+SESSION: dict = {"serving": False, "worker": None}
+
+
+class SegmentationWorker:
+    def __init__(self, words: list[str]):
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads (serve)
+        self.words = tuple(words)
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_segments, args=(child, list(words)),
+                                        name="kb-jieba", daemon=True)
+        self._process.start()
+        child.close()
+
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def segment(self, runs: list[str]) -> dict[str, list[str]]:
+        self._conn.send(runs)
+        return self._conn.recv()
+
+    def close(self) -> None:
+        try:
+            self._conn.send(None)
+        except OSError:
+            pass
+        self._process.join(timeout=2)
+        if self._process.is_alive():
+            self._process.terminate()
 
 
 def jieba_words(terms: list[Term]) -> list[str]:
@@ -136,16 +203,23 @@ def page_location(src_uri: str, use_directory_urls: bool = True) -> str:
 
 
 def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str,
-                locations: dict[str, str]) -> dict:
+                locations: dict[str, str], segment=None) -> dict:
     """The search index: Material's section documents, plain text, words and synonyms.
 
-    locations maps a glossary page (docs path) to its location in Material's index.
+    locations maps a glossary page (docs path) to its location in Material's index. segment, if
+    given, segments a list of Chinese runs elsewhere (SegmentationWorker.segment): every run the
+    memo lacks goes to it in one call, before the index is built from the memo.
     """
     synonyms = {locations[page]: forms for page, forms in synonyms_by_page(terms).items()
                 if page in locations}
+    plain = [(doc, plain_text(doc.get("title", "")), plain_text(doc.get("text", ""))) for doc in material_docs]
+    if segment is not None:
+        missing = missing_runs([s for _, title, text in plain for s in (title, text)]
+                               + [" ".join(forms) for forms in synonyms.values()])
+        if missing:
+            remember_segments(segment(missing))
     docs, used = [], set()
-    for doc in material_docs:
-        title, text = plain_text(doc.get("title", "")), plain_text(doc.get("text", ""))
+    for doc, title, text in plain:
         entry = {"l": doc["location"], "t": title, "x": text,
                  "tw": " ".join(chinese_words(title)), "xw": " ".join(chinese_words(text))}
         forms = synonyms.get(doc["location"])

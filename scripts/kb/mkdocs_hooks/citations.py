@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from kb.checks import bibliography
 from kb.checks.bibliography import cited_keys, read_store
-from kb.citations import CitationError, cite, footnotes, format_store
+from kb.citations import CitationError, cite, footnotes, start_format_store
 from kb.csl import write_derived_style
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -32,17 +32,29 @@ def on_config(config):
     csl = write_derived_style(root / ".cache" / "csl" / "gb-t-7714-2015-numeric.csl",
                               locale=settings.get("locale", "zh-CN"), terms=settings.get("terms"))
     bib_files = sorted((root / "bib").glob("*.bib"))
-    try:
-        state["references"] = format_store(bib_files, csl, cache_dir=root / ".cache" / "citations")
-    except CitationError as exc:
-        raise PluginError(str(exc)) from None
+    state["formatted"] = start_format_store(bib_files, csl, cache_dir=root / ".cache" / "citations")
     state["root"] = root
     return config
 
 
+def _references() -> dict[str, str]:
+    """The formatted store; the first call waits for pandoc, started by on_config."""
+    try:
+        return state["formatted"]()
+    except CitationError as exc:
+        raise PluginError(str(exc)) from None
+
+
+FRONT_MATTER = ("---\ntitle: 参考文献\n"
+                "description: 全站引用的论文、书籍、博客与代码库，按主题分组（GB/T 7714-2015 顺序编码制）\n---\n")
+
+
 def on_files(files: Files, config) -> Files:
-    """Add the references page: the whole store by topic, each entry with the pages citing it."""
-    root, references = state["root"], state["references"]
+    """Add the references page: the whole store by topic, each entry with the pages citing it.
+
+    Its body is written when MkDocs reaches the page (on_page_markdown), so that pandoc, started
+    by on_config, runs while the pages before it render."""
+    root = state["root"]
     groups = yamlio.load((root / "data" / "bibliography.yaml").read_text(encoding="utf-8"))
     entries = _store_entries(root)
     # key -> {src_uri: title} of the citing pages, in page order: each page is read once,
@@ -56,19 +68,25 @@ def on_files(files: Files, config) -> Files:
         title = _title(text, file.src_uri)
         for key, _ in keys:
             citing[key].setdefault(file.src_uri, title)
+    for key, path in entries:
+        if Path(path).stem not in groups:
+            raise PluginError(f"{path}: no heading for this file in data/bibliography.yaml")
+    state.update(keys={key for key, _ in entries}, page=(groups, entries, citing))
+    files.append(File.generated(config, PAGE, content=FRONT_MATTER + "\n# 参考文献\n"))
+    return files
+
+
+def references_page(groups: dict, entries: list[tuple[str, str]], citing: dict, references: dict) -> str:
+    """Markdown body of the references page."""
     by_group: dict[str, list[str]] = defaultdict(list)
     for key, path in entries:
-        stem = Path(path).stem
-        if stem not in groups:
-            raise PluginError(f"{path}: no heading for this file in data/bibliography.yaml")
         pages = citing.get(key, {})
         back = "、".join(f"[{title}]({uri})" for uri, title in pages.items()) if pages else "尚无页面引用"
         text = references.get(key, f"（{key}：格式化失败）")
-        by_group[stem].append(f'1. <span class="reference" id="ref-{key}">{text}</span> '
-                              f'<small>引用页面：{back}</small>')
+        by_group[Path(path).stem].append(f'1. <span class="reference" id="ref-{key}">{text}</span> '
+                                         f'<small>引用页面：{back}</small>')
     cited = sum(1 for key, _ in entries if citing.get(key))
     out = [
-        "---\ntitle: 参考文献\ndescription: 全站引用的论文、书籍、博客与代码库，按主题分组（GB/T 7714-2015 顺序编码制）\n---\n",
         "# 参考文献\n",
         f"文献库 `bib/` 共 {len(entries)} 条，其中 {cited} 条被页面引用。著录格式遵循 GB/T 7714-2015（顺序编码制），"
         "每条后列出引用它的页面。发现错误请在文献库中修正，并在 `bib/CORRECTIONS.md` 中写明依据。\n",
@@ -76,8 +94,7 @@ def on_files(files: Files, config) -> Files:
     for stem, heading in groups.items():
         if by_group.get(stem):
             out += [f"## {heading}\n", "\n".join(by_group[stem]), ""]
-    files.append(File.generated(config, PAGE, content="\n".join(out) + "\n"))
-    return files
+    return "\n".join(out) + "\n"
 
 
 def _citation_lines(markdown: str) -> str:
@@ -116,13 +133,12 @@ def _store_entries(root: Path) -> list[tuple[str, str]]:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri == PAGE:
-        return markdown
-    references = state["references"]
-    markdown, keys, unknown = cite(markdown, set(references))
+        return references_page(*state["page"], _references())
+    markdown, keys, unknown = cite(markdown, state["keys"])
     for key in unknown:
         log.warning(f"Doc file '{page.file.src_uri}' cites unknown key '{key}' (not in bib/)")
     if keys:
-        markdown = markdown.rstrip("\n") + "\n\n" + footnotes(keys, references) + "\n"
+        markdown = markdown.rstrip("\n") + "\n\n" + footnotes(keys, _references()) + "\n"
     return markdown
 
 

@@ -20,8 +20,9 @@ from mkdocs.plugins import event_priority
 
 from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
-from kb.search_index import (add_jieba_words, build_index, index_script, load_segments, page_location,
-                             save_segments, segments_cache_file)
+from kb import search_index
+from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, index_script, jieba_words,
+                             load_segments, page_location, save_segments, segments_cache_file)
 
 WORKER = "javascripts/search-worker.js"
 SHIM = "vendor/iframe-worker/shim/index.js"
@@ -46,9 +47,35 @@ def on_config(config):
     if engine() == "site":
         _terms = glossary_terms(config)
         add_jieba_words(_terms)
-        load_segments(_cache_file(config))
+        memo = _cache_file(config)
+        load_segments(memo)
+        _start_worker(jieba_words(_terms), cold=not memo.is_file())
     _material_segmentation(engine() == "material")
     return config
+
+
+_session = search_index.SESSION
+
+
+def on_startup(command, dirty):
+    _session["serving"] = command == "serve"
+
+
+def _start_worker(words: list[str], cold: bool) -> None:
+    """A cold build segments in a second process; so does every rebuild of `mkdocs serve`."""
+    worker = _session["worker"]
+    if worker is not None and (worker.words != tuple(words) or not worker.alive()):
+        worker.close()
+        worker = None
+    if worker is None and (cold or _session["serving"]):
+        worker = SegmentationWorker(words)
+    _session["worker"] = worker
+
+
+def on_shutdown():
+    if _session["worker"] is not None:
+        _session["worker"].close()
+        _session["worker"] = None
 
 
 def _cache_file(config) -> Path:
@@ -92,7 +119,12 @@ def on_post_build(config):
 
     ts_characters = data_path("TSCharacters.txt").read_text(encoding="utf-8")
     locations = {t.page: page_location(t.page, config["use_directory_urls"]) for t in _terms}
-    index = build_index(material["docs"], _terms, ts_characters, locations)
+    worker = _session["worker"]
+    index = build_index(material["docs"], _terms, ts_characters, locations,
+                        segment=worker.segment if worker is not None else None)
+    if worker is not None and not _session["serving"]:
+        worker.close()
+        _session["worker"] = None
     (folder / "kb_index.js").write_text(index_script(index), encoding="utf-8")
     save_segments(_cache_file(config))
     stub = json.dumps({"config": material["config"], "docs": []}, ensure_ascii=False)
