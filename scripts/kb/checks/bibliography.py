@@ -58,14 +58,19 @@ def _normalise_identifier(name: str, value: str) -> str:
     return value
 
 
+def entry_heads(text: str) -> list[tuple[str, str, int]]:
+    """(key, type, line) of every entry of a .bib file's text, in order, without parsing fields."""
+    return [(m.group("key"), m.group("type").lower(), text.count("\n", 0, m.start()) + 1)
+            for m in ENTRY_HEAD.finditer(text) if m.group("type").lower() not in ("comment", "string", "preamble")]
+
+
 def read_store(bib_dir: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     for bib in sorted(bib_dir.rglob("*.bib")):
         rel = bib.relative_to(root).as_posix()
         text = bib.read_text(encoding="utf-8")
-        heads = [(m.group("key"), m.group("type").lower(), text.count("\n", 0, m.start()) + 1)
-                 for m in ENTRY_HEAD.finditer(text) if m.group("type").lower() not in ("comment", "string", "preamble")]
+        heads = entry_heads(text)
         try:
             # Parse entry by entry, so one bad entry names its own line and the rest still load.
             data = pybtex.database.parse_string(text, "bibtex", allow_duplicate_fields=False)

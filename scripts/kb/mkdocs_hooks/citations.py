@@ -4,20 +4,16 @@ Config (mkdocs.yml, extra.citation): locale and terms of the derived GB/T 7714 s
 An unknown key is a warning, so `mkdocs build --strict` fails on it.
 """
 
-import hashlib
-import json
 import logging
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
 
-from kb import yamlio
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from kb.checks import bibliography
-from kb.checks.bibliography import cited_keys, read_store
+from kb import yamlio
+from kb.checks.bibliography import cited_keys, entry_heads
 from kb.citations import CitationError, cite, footnotes, start_format_store
 from kb.csl import write_derived_style
 
@@ -108,27 +104,11 @@ def _title(markdown: str, fallback: str) -> str:
 
 
 def _store_entries(root: Path) -> list[tuple[str, str]]:
-    """(key, bib path) of every entry of bib/, in store order.
-
-    Parsing the store with pybtex costs about half a second, so the result is cached in
-    .cache/citations/ by the content of the .bib files and of the reader's own source.
-    """
-    bib_dir = root / "bib"
-    digest = hashlib.sha256(Path(bibliography.__file__).read_bytes())
-    for bib in sorted(bib_dir.rglob("*.bib")):
-        digest.update(bib.relative_to(root).as_posix().encode() + b"\0" + bib.read_bytes())
-    cached = root / ".cache" / "citations" / f"entries-{digest.hexdigest()[:16]}.json"
-    if cached.is_file():
-        return [tuple(pair) for pair in json.loads(cached.read_text(encoding="utf-8"))]
-    entries, _ = read_store(bib_dir, root)
-    pairs = [(entry.key, entry.path) for entry in entries]
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    for old in cached.parent.glob("entries-*.json"):
-        old.unlink(missing_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(cached)
-    return pairs
+    """(key, bib path) of every entry of bib/, in store order (keys only: kb check and pandoc read
+    the fields)."""
+    return [(key, bib.relative_to(root).as_posix())
+            for bib in sorted((root / "bib").rglob("*.bib"))
+            for key, _, _ in entry_heads(bib.read_text(encoding="utf-8"))]
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
