@@ -1,7 +1,13 @@
 // Material for MkDocs draws ```mermaid fences with the global `mermaid`, and fetches Mermaid from a
 // CDN when that global does not exist. This stub is the global: it loads the site's own copy
-// (vendor/mermaid/, copied from npm at build time by the vendor hook), so pages without diagrams
-// load nothing and no page ever asks a third-party host.
+// (vendor/mermaid/, copied from npm at build time by the vendor hook), so no page ever asks a
+// third-party host.
+//
+// It is the fallback for diagrams `kb diagrams` has not drawn yet: the build inlines the SVG of
+// every diagram that has one (scripts/kb/mkdocs_hooks/diagrams.py). While some diagram has no SVG,
+// each page carries a small inline `mermaid` global (the hook's BOOTSTRAP) that loads this script
+// on the first diagram Material asks it to draw; this stub then takes its place. Pages whose
+// diagrams are all pre-rendered load neither this nor Mermaid.
 //
 // Mermaid is large (about 1 MB gzip) and runs on the main thread, so even on a page with diagrams
 // it is not loaded with the page: a diagram is drawn once the page has loaded and painted, and the
@@ -9,7 +15,8 @@
 // not scrolled to are drawn a few seconds after the load anyway (and at once before printing and
 // on the print-site page), so find-in-page, printing and the PDF see every diagram.
 (() => {
-  if (typeof window.mermaid !== "undefined" && !(window.mermaid instanceof Element)) return;
+  const current = window.mermaid;
+  if (typeof current !== "undefined" && !(current instanceof Element) && !current.kbBootstrap) return;
   const src = new URL("../vendor/mermaid/mermaid.min.js", document.currentScript.src).href;
   const LATER_MS = 5000;  // after the load event: draw the diagrams not yet scrolled to
   let config = {};

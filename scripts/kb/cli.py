@@ -1,4 +1,4 @@
-"""The `kb` command: `kb import`, `kb fmt`, `kb check`, `kb new`, `kb links`, `kb published`."""
+"""The `kb` command: `kb import`, `kb fmt`, `kb check`, `kb new`, `kb links`, `kb published`, `kb diagrams`."""
 
 import argparse
 import sys
@@ -141,6 +141,28 @@ def cmd_figures(args, root: Path) -> int:
     return 0
 
 
+def cmd_diagrams(args, root: Path) -> int:
+    """Draw every ```mermaid fence into assets/diagrams/ (kb.diagrams); --check only reports."""
+    from . import diagrams
+
+    if args.check:
+        found = diagrams.scan(root)
+        bad = diagrams.missing(root, found)
+        for fence in bad:
+            print(f"{fence.path}:{fence.line}: diagram has no current pre-rendered SVG (run kb diagrams)")
+        print(f"kb diagrams --check: {len(found)} diagrams, {len(bad)} without an SVG", file=sys.stderr)
+        return 1 if bad else 0
+    result = diagrams.update(root, force=args.force)
+    for path in result.written:
+        print(f"wrote {path.relative_to(root)}")
+    for path in result.removed:
+        print(f"removed {path.relative_to(root)} (no fence uses it)")
+    pages = len({f.path for f in result.fences})
+    print(f"kb diagrams: {len(result.fences)} diagrams in {pages} pages, {len(result.written)} written, "
+          f"{len(result.removed)} removed", file=sys.stderr)
+    return 0
+
+
 def cmd_offline(args, root: Path) -> int:
     """The offline site as a zip (works from file://, search included) and one PDF."""
     from . import offline
@@ -220,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
     fg = sub.add_parser("figures", help="draw the plots into assets/figures/ (constants: data/figures.yaml)")
     fg.add_argument("--check", action="store_true", help="fail when a committed figure differs, write nothing")
     fg.set_defaults(run=cmd_figures)
+    dg = sub.add_parser("diagrams", help="draw the ```mermaid diagrams into assets/diagrams/ (the build inlines them)")
+    dg.add_argument("--check", action="store_true", help="fail when a diagram has no current SVG, write nothing")
+    dg.add_argument("--force", action="store_true", help="redraw every diagram, not only those without an SVG")
+    dg.set_defaults(run=cmd_diagrams)
     of = sub.add_parser("offline", help="build the site for offline reading: a zip (file://) and a PDF, into dist/")
     of.add_argument("--out", metavar="DIR", help="folder for the zip and the PDF (default: dist/)")
     of.add_argument("--no-pdf", action="store_true", help="only the zip")

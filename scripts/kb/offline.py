@@ -5,8 +5,9 @@
    print_page.html, every page on one page with a table of contents.
 2. The zip: that site under one folder; unzip and open llm-notes/index.html from disk.
 3. The PDF: headless Chromium (Debian's, driven by Playwright) prints print_page.html, served on
-   127.0.0.1 with every other host blocked, once its formulas (KaTeX) and diagrams (Mermaid) are
-   drawn. Chromium's tagged PDF turns the headings into the outline (bookmarks); links inside the
+   127.0.0.1 with every other host blocked, once its formulas (KaTeX) and diagrams are drawn (the
+   build inlines the SVGs `kb diagrams` drew; Mermaid draws any diagram that has none).
+   Chromium's tagged PDF turns the headings into the outline (bookmarks); links inside the
    page stay links inside the PDF; the CJK text uses the system's Noto CJK fonts.
 
 Both files are written under a temporary name and renamed at the end: nothing half-written.
@@ -53,7 +54,9 @@ async () => {
   return {
     formulas: document.querySelectorAll('.arithmatex .katex').length,
     unrendered: [...document.querySelectorAll('.arithmatex')].filter((e) => !e.querySelector('.katex')).length,
-    diagrams: document.querySelectorAll('div.mermaid').length,
+    // Drawn diagrams: pre-rendered by `kb diagrams` (inlined by the build) and drawn by Mermaid here.
+    diagrams: document.querySelectorAll('.kb-diagram, div.mermaid').length,
+    prerendered_diagrams: document.querySelectorAll('.kb-diagram').length,
     pending_diagrams: document.querySelectorAll('pre.mermaid').length,
     images: document.images.length,
     broken_images: [...document.images].filter((i) => i.naturalWidth === 0).map((i) => i.src),

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from ..problems import Problem
-from . import (bibliography, characters, external, frontmatter, html_safety, images, links, markdown_lint,
+from . import (bibliography, characters, diagrams, external, frontmatter, html_safety, images, links, markdown_lint,
                navigation, normal_form, redirects, typography)
 from .base import Check, Context, Page, Rule, read_page
 
@@ -18,6 +18,7 @@ CHECKS: tuple[Check, ...] = (
     Check("navigation", "导航", navigation.RULES, page=navigation.check),
     Check("links", "链接", links.RULES, page=links.check),
     Check("images", "图片", images.RULES, page=images.check),
+    Check("diagrams", "示意图", diagrams.RULES, page=diagrams.check),
     Check("citations", "引用与文献库", bibliography.RULES, page=bibliography.check_page_citations, site=bibliography.check_bib),
     Check("typography", "中文排版", typography.RULES, page=typography.check),
     Check("markdown lint", "Markdown 写法", markdown_lint.RULES, site=markdown_lint.check_pages),

@@ -1,0 +1,185 @@
+"""Pre-rendered diagrams in the page: a ```mermaid fence whose SVG `kb diagrams` drew is replaced
+by that SVG, so the page needs no Mermaid (kb.diagrams explains how the SVGs are drawn).
+
+- On each page, a `<pre class="mermaid">` whose source has a current SVG in assets/diagrams/ becomes
+  `<div class="mermaid kb-diagram" role="img" aria-label="...">` holding the SVG inline: its colours
+  are the theme's `--md-mermaid-*` custom properties, so it follows the light and dark palettes.
+  The label is the enclosing figure's caption (without its number, citation marks and the
+  "（替代原图 …）" note), else "Mermaid 图". `data-processed` tells Mermaid it is drawn already.
+  Its style gives the SVG's natural width and aspect ratio: docs/stylesheets/extra.css lets the
+  browser skip an off-screen diagram (content-visibility) and reserves its height.
+- A fence without a current SVG is left as it is, and Material draws it in the browser through
+  docs/javascripts/mermaid-loader.js, as before `kb diagrams` existed (kb check notes it: DIAG001).
+- mermaid-loader.js is taken out of extra_javascript. While every fence of the site has its SVG,
+  no page has anything of Mermaid. When some fence has none, every page gets BOOTSTRAP, a few
+  lines inline (no request): the `mermaid` global Material looks for, which fetches
+  mermaid-loader.js on the first diagram Material asks it to draw. It has to be on every page,
+  not only on those with a fence left: Material's instant navigation swaps a page in and starts
+  drawing its diagrams before the new page's own scripts run, and without the global it
+  fetches Mermaid from unpkg.com.
+- The SVG files are build inputs, inlined here: they are not copied into the site.
+"""
+
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.utils import get_relative_url
+
+from kb.diagrams import DIAGRAMS_DIR, digest, mermaid_version, svg_file
+
+LOADER = "javascripts/mermaid-loader.js"
+DEFAULT_LABEL = "Mermaid 图"
+# pymdownx.superfences' fence_code_format: <pre class="mermaid"><code>escaped source</code></pre>
+# (more classes or an id when the fence has attributes).
+FENCE = re.compile(r'<pre\b[^>]*\sclass="(?:[^"]*\s)?mermaid(?:\s[^"]*)?"[^>]*><code>(?P<source>.*?)</code></pre>', re.S)
+# pymdownx.blocks.caption: <figure id=...> <pre ...> <figcaption>...</figcaption> </figure>
+# (the caption after the content, or before it with `/// figure-caption | <`).
+CAPTION_AFTER = re.compile(r"\s*<figcaption>(?P<caption>.*?)</figcaption>\s*</figure>", re.S)
+CAPTION_BEFORE = re.compile(r"<figure\b[^>]*>\s*<figcaption>(?P<caption>.*?)</figcaption>\s*\Z", re.S)
+PREFIX = re.compile(r'<span class="caption-prefix">.*?</span>', re.S)
+FOOTNOTE_REF = re.compile(r"\s*<sup\b[^>]*>.*?</sup>", re.S)  # with the space before the mark
+REPLACED_NOTE = re.compile(r"（替代原图 [^）]*）")
+XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>\s*")
+SVG_TAG = re.compile(r"<svg\b[^>]*>")
+VIEWBOX = re.compile(r'\sviewBox="[-\d.e]+[ ,]+[-\d.e]+[ ,]+(?P<width>[\d.e]+)[ ,]+(?P<height>[\d.e]+)"')
+MAX_WIDTH = re.compile(r'\sstyle="[^"]*max-width:\s*([\d.]+)px')
+
+state: dict = {}
+
+
+def on_config(config):
+    root = Path(config["config_file_path"]).parent
+    state.update(root=root, version=mermaid_version(root), leftover=set())
+    scripts = config["extra_javascript"]
+    scripts[:] = [s for s in scripts if str(s) != LOADER]
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    for file in list(files):
+        if file.src_uri.startswith(f"{DIAGRAMS_DIR.as_posix()}/") and file.src_uri.endswith(".svg"):
+            files.remove(file)
+    return files
+
+
+def caption_label(before: str, after: str) -> str:
+    """The accessible name of a diagram: its figure's caption text, else "Mermaid 图"."""
+    found = CAPTION_AFTER.match(after) or CAPTION_BEFORE.search(before[-4000:])
+    if not found:
+        return DEFAULT_LABEL
+    text = FOOTNOTE_REF.sub("", PREFIX.sub("", found.group("caption")))
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    text = re.sub(r"\s+", " ", REPLACED_NOTE.sub("", text)).strip()
+    return text or DEFAULT_LABEL
+
+
+def size_style(svg: str) -> str:
+    """` style="--kb-width: ...; --kb-ratio: ..."`: the SVG's natural width and its height / width,
+    from which extra.css reserves the diagram's height while an off-screen diagram is not laid out
+    (content-visibility); empty when the SVG does not say."""
+    tag = SVG_TAG.match(svg)
+    box = tag and VIEWBOX.search(tag.group(0))
+    if not box or float(box.group("width")) <= 0:
+        return ""
+    width, height = float(box.group("width")), float(box.group("height"))
+    natural = MAX_WIDTH.search(tag.group(0))
+    natural_width = f"{float(natural.group(1)) if natural else width:.3f}".rstrip("0").rstrip(".")
+    return f' style="--kb-width: {natural_width}px; --kb-ratio: {height / width:.6f}"'
+
+
+def inline_svg(source: str, label: str, root: Path, version: str) -> str | None:
+    """The wrapped SVG of a diagram source, or None when it has no current SVG."""
+    path = svg_file(root, digest(source, version))
+    if not path.is_file():
+        return None
+    svg = XML_DECLARATION.sub("", path.read_text(encoding="utf-8")).strip()
+    return (f'<div class="mermaid kb-diagram" role="img" aria-label="{html.escape(label, quote=True)}" '
+            f'data-processed="true"{size_style(svg)}>{svg}</div>')
+
+
+def prerender(content: str, root: Path, version: str) -> tuple[str, int]:
+    """(page HTML with every diagram that has a current SVG inlined, number of fences left)."""
+    out, last, left = [], 0, 0
+    for match in FENCE.finditer(content):
+        source = html.unescape(match.group("source"))
+        label = caption_label(content[:match.start()], content[match.end():])
+        svg = inline_svg(source, label, root, version)
+        if svg is None:
+            left += 1
+            continue
+        out.append(content[last:match.start()])
+        out.append(svg)
+        last = match.end()
+    out.append(content[last:])
+    return "".join(out), left
+
+
+# Before the other plugins' on_page_content: the print-site plugin (offline build) keeps each
+# page's HTML from that event, and the PDF should show the pre-rendered SVGs too.
+@event_priority(50)
+def on_page_content(content: str, page, config, files) -> str:
+    content, left = prerender(content, state["root"], state["version"])
+    if left:
+        state["leftover"].add(page.file.src_uri)
+    else:
+        state["leftover"].discard(page.file.src_uri)
+    return content
+
+
+# The `mermaid` global until mermaid-loader.js replaces it: keeps Material's configuration and
+# loads the loader (then hands it the configuration and the diagram) on the first render().
+BOOTSTRAP = """<script>/* diagrams without a pre-rendered SVG: scripts/kb/mkdocs_hooks/diagrams.py */
+(() => {
+  if (typeof window.mermaid !== "undefined" && !(window.mermaid instanceof Element)) return;
+  const src = new URL(%s, location.href).href;
+  let config = {}, loading = null;
+  window.mermaid = { kbBootstrap: true, initialize(options) { config = options; }, render(id, text) {
+    loading ||= new Promise((resolve, reject) => { const script = document.createElement("script");
+      script.src = src; script.onload = resolve; script.onerror = () => reject(new Error(`cannot load ${src}`));
+      document.head.appendChild(script); });
+    return loading.then(() => {
+      if (window.mermaid.kbBootstrap) throw new Error(`${src} did not define the mermaid global`);
+      window.mermaid.initialize(config);
+      return window.mermaid.render(id, text);
+    });
+  } };
+})();
+</script>"""
+
+
+def add_bootstrap(output: str, loader_url: str) -> str:
+    tag = BOOTSTRAP % json.dumps(loader_url)
+    end = output.rfind("</body>")
+    return output[:end] + tag + output[end:] if end >= 0 else output + tag
+
+
+def on_post_page(output: str, page, config) -> str:
+    if state["leftover"]:
+        output = add_bootstrap(output, get_relative_url(LOADER, page.url))
+    return output
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """404.html: a reader may follow a link from it to a page with a fence left (its URLs are absolute)."""
+    if template_name == "404.html" and state["leftover"]:
+        base = config["site_url"] or "/"
+        output = add_bootstrap(output, urlsplit(base).path.rstrip("/") + "/" + LOADER)
+    return output
+
+
+@event_priority(-100)  # after the print-site plugin has written the print page (offline build)
+def on_post_build(config):
+    plugin = config["plugins"].get("print-site")
+    print_page = getattr(plugin, "print_page", None) if plugin and plugin.config.get("enabled") else None
+    if print_page is None:
+        return
+    path = Path(print_page.file.abs_dest_path)
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if FENCE.search(text):
+            path.write_text(add_bootstrap(text, get_relative_url(LOADER, print_page.url)), encoding="utf-8")
