@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from kb import atomic
+
 
 def enabled() -> bool:
     """KB_BUILD_CACHE=off builds without any of these caches (to compare, or to rule them out)."""
@@ -47,11 +49,7 @@ class BuildCache:
 
     def put(self, key: str, value) -> None:
         self.used.add(key)
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(path)
+        atomic.write_text(self._path(key), json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
     def prune(self, expected: int) -> int:
         """Delete every entry not used since this object was made, if `expected` entries (one per

@@ -15,6 +15,7 @@ import subprocess
 from html import unescape
 from pathlib import Path
 
+from . import atomic
 from .checks.bibliography import CITATION, CITED_KEY
 
 ENTRY_HTML = re.compile(
@@ -73,10 +74,9 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
             body = (m.group("body") or m.group("plain") or "").strip()
             references[unescape(m.group("key"))] = re.sub(r"\s+", " ", body)
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
             for old in cached.parent.glob("references-*.json"):
                 old.unlink()
-            cached.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
+            atomic.write_text(cached, json.dumps(references, ensure_ascii=False))
         done.append(references)
         return references
 

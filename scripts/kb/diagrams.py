@@ -32,6 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import atomic
 from .errors import KbError
 
 DIAGRAMS_DIR = Path("assets") / "diagrams"
@@ -296,10 +297,7 @@ def update(root: Path, *, force: bool = False) -> Update:
         path = svg_file(root, name)
         if path.is_file() and path.read_bytes() == data:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".svg.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        atomic.write_bytes(path, data)
         written.append(path)
     removed = unused(root, found)
     for path in removed:

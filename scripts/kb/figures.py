@@ -18,8 +18,7 @@ from typing import Callable
 import numpy as np
 import yaml
 
-from kb import yamlio
-
+from . import atomic, yamlio
 from .errors import KbError
 
 FIGURES_DIR = Path("assets") / "figures"
@@ -337,8 +336,5 @@ def write(rendered: dict[Path, bytes]) -> list[Path]:
     """Write every drawn figure (all drawn first, so a failure leaves no half-written set)."""
     changed = stale(rendered)
     for path in changed:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(rendered[path])
-        tmp.replace(path)
+        atomic.write_bytes(path, rendered[path])
     return changed

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jieba
 
+from kb import atomic
 from kb.glossary import Term
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -162,10 +163,7 @@ def save_segments(path: Path) -> None:
     """Write the memo's runs used since the last save (atomically); drop other memo files."""
     data = {run: _segments[run] for run in sorted(_used) if run in _segments}
     _used.clear()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     for old in path.parent.glob("segments-*.json"):
         if old != path:
             old.unlink(missing_ok=True)
