@@ -278,6 +278,24 @@ def test_every_image_has_alt_text_loads_lazily_and_enlarges(built_site):
     assert (site / "assets" / "javascripts" / "glightbox.min.js").is_file()
 
 
+@pytest.mark.browser
+def test_the_lightbox_opens_though_its_assets_load_after_the_page(browser, server, built_site):
+    site, _ = built_site
+    html = (site / "foundations" / "scaling-laws" / "index.html").read_text(encoding="utf-8")
+    head = html[:html.find("</head>")]
+    assert "glightbox.min" not in head, "the lightbox's assets block the first paint again"
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(server.url + page_url("foundations/scaling-laws.md"))
+        page.locator("article a.glightbox").first.click()
+        page.wait_for_selector(".glightbox-container .gslide-image img", timeout=10000)
+    finally:
+        page.close()
+    assert errors == []
+
+
 def test_replaced_figures_left_the_missing_figures_page_and_kept_their_names(built_site):
     site, _ = built_site
     listing = (site / "missing-figures" / "index.html").read_text(encoding="utf-8")
