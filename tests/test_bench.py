@@ -78,3 +78,14 @@ def test_corpus_builds_with_ours_and_default_material(tmp_path):
         assert (site / "corpus" / "g00").is_dir()
         assert len(list((site / "corpus").rglob("index.html"))) == 25
     assert ours.peak_rss_mb > 0 and ours.seconds > 0
+
+
+def test_the_lighthouse_figure_is_the_run_with_the_median_performance():
+    from kb.bench.lighthouse import median_report
+
+    runs = [{"url": "u", "scores": {"performance": p}, "failing": [f"run {i}"]} for i, p in enumerate((79, 92, 86))]
+    chosen = median_report(runs)
+    assert chosen["scores"]["performance"] == 86 and chosen["failing"] == ["run 2"]
+    assert chosen["performance_runs"] == [79, 92, 86]
+    failed = {"url": "u", "scores": {}, "failing": ["lighthouse failed"]}
+    assert median_report([failed, runs[0]])["failing"] == ["lighthouse failed"]  # lower middle of two

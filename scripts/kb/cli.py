@@ -232,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("--sizes", type=lambda s: [int(n) for n in s.split(",") if n.strip()], metavar="N,N",
                     help="synthetic corpus sizes in pages (default: 1000,5000; '' for the real site only)")
     bn.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse runs")
+    bn.add_argument("--lighthouse-runs", type=int, default=3, metavar="N",
+                    help="Lighthouse runs per page; the run with the median performance is shown (default 3)")
     bn.add_argument("--no-weight", action="store_true", help="skip the first-load transfer of every page")
     bn.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` edit latency")
     bn.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH")

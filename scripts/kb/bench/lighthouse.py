@@ -2,6 +2,9 @@
 
 Installed at bench time into .cache/lighthouse (not a project dependency), run with
 Debian's Chromium. The four category scores, plus the failing audits, per page.
+Scores vary between runs on a shared machine (the same page read 79 and 92 within minutes), so
+the bench runs each page several times and keeps the run with the median performance score, as
+Lighthouse's own documentation advises ("Lighthouse variability": run 5 times, use the median).
 """
 
 import json
@@ -70,3 +73,12 @@ def run(exe: Path, url: str) -> Report:
         if metric in data["audits"]:
             report.metrics[metric] = data["audits"][metric].get("displayValue")
     return report
+
+
+def median_report(reports: list[dict]) -> dict:
+    """The run with the median performance score (the lower middle one for an even count), with
+    every run's performance score under "performance_runs". Failed runs count as lowest."""
+    ranked = sorted(reports, key=lambda r: r["scores"].get("performance") or -1)
+    chosen = dict(ranked[(len(ranked) - 1) // 2])
+    chosen["performance_runs"] = [r["scores"].get("performance") for r in reports]
+    return chosen
