@@ -64,10 +64,13 @@ def test_a_warm_build_reuses_stored_html_and_an_edit_replaces_it(repo, tmp_path)
     page = repo / "docs" / PAGE
     page.write_text(page.read_text(encoding="utf-8").replace("U 型曲线（U-shaped Curve）", "U 形曲线（U-shaped Curve）"),
                     encoding="utf-8")
+    torn = entry.with_name(f"{entry.name}.4242.tmp")  # a writer killed half-way
+    torn.write_text('{"content": "<p>half', encoding="utf-8")
     assert build(repo, tmp_path / "edited").returncode == 0
     html = (tmp_path / "edited" / "foundations/emergence/index.html").read_text(encoding="utf-8")
     assert "STORED-IN-CACHE" not in html and "U 形曲线（U-shaped Curve）" in html
     assert not entry.exists(), "the stale entry of the edited page is pruned after a complete build"
+    assert not torn.exists(), "a torn write is removed by the prune too"
 
 
 def test_a_broken_anchor_is_reported_even_when_the_linking_page_is_cached(repo, tmp_path):
@@ -96,3 +99,28 @@ def test_a_page_whose_conversion_warned_is_not_stored(repo, tmp_path):
     assert stored == []
     again = build(repo, tmp_path / "again", strict=False)
     assert "no-such-page.md" in again.stderr, "the warning is given again by the next build"
+
+
+def test_the_second_process_fills_the_caches_with_exactly_what_the_build_computes(repo, tmp_path):
+    """kb.prerender alone (as if the build were slow to start): every page it stores is the page a
+    build without any cache writes, and the build that follows converts and indexes nothing."""
+    from kb.prerender import Prerenderer
+
+    worker = Prerenderer(str(repo / "mkdocs.yml"), {})
+    assert worker.wait(timeout=300), "the pre-render process did not finish"
+    docs_pages = len(list((repo / "docs").rglob("*.md"))) + 2  # + references, missing figures
+    for cache in ("render", "glossary", "search-entries"):
+        assert len(list((repo / ".cache" / cache).glob("*/*.json"))) >= docs_pages - 1, cache
+    assert not (repo / "site").exists(), "the pre-render process wrote a site"
+
+    env = {**os.environ, "KB_PRERENDER": "off"}
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose", "--site-dir", str(tmp_path / "warm")]
+    warm = subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=600, env=env)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    assert "render cache: " in warm.stderr and " 0 converted" in warm.stderr
+    # The tags page is the one page whose HTML changes after it is rendered (Material's tags
+    # plugin lists the tagged pages once all are read): it is indexed by the build itself.
+    indexed = [line.split("indexing ")[1] for line in warm.stderr.splitlines() if "search entries cache: indexing" in line]
+    assert indexed == ["tags.md"]
+    assert build(repo, tmp_path / "off", cache=False).returncode == 0
+    assert pages(tmp_path / "warm") == pages(tmp_path / "off")

@@ -61,4 +61,6 @@ class BuildCache:
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
                 removed += 1
+        for path in self.folder.glob("*/*.tmp"):  # left by a writer killed half-way (kb.atomic)
+            path.unlink(missing_ok=True)
         return removed

@@ -8,28 +8,43 @@ from file:// through the vendored iframe-worker shim instead of the theme's unpk
 Material fetches search/search_index.json at page load; here it keeps only the configuration
 (the highlighter on result pages needs it) and the documents go to search/kb_index.js, which
 the worker loads on the first query.
+
+Material's indexing of a page (an HTML parse of the page, about a quarter of a cold build) is
+kept in .cache/search-entries/ by everything it reads: the page's HTML, table of contents, URL,
+title and the metadata it looks at. KB_BUILD_CACHE=off indexes every page afresh.
 """
 
 import json
+import logging
 import os
 import re
 from pathlib import Path
 
+from importlib.metadata import version
+
+from material.plugins.search import plugin as material_search
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
-from kb import search_index
+from kb import prerender, search_index
+from kb.build_cache import BuildCache, digest, enabled
 from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, index_script, jieba_words,
                              load_segments, page_location, save_segments, segments_cache_file)
 
+log = logging.getLogger("mkdocs.hooks.search")
 WORKER = "javascripts/search-worker.js"
 SHIM = "vendor/iframe-worker/shim/index.js"
 CONFIG_WORKER = re.compile(r'("search":\s*")([^"]*assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)(")')
 
 _terms: list[Term] = []
 _jieba = None  # Material's search plugin's jieba module, while its own segmentation is switched off
+_entries: dict = {}  # the cache of Material's search sections per page, while caching is on
+ENTRIES_FORMAT = "1"  # bump when what is stored changes
+
+if not hasattr(material_search.SearchIndex, "_kb_add_entry"):  # hooks are re-imported by `mkdocs serve`
+    material_search.SearchIndex._kb_add_entry = material_search.SearchIndex.add_entry_from_context
 
 
 def engine() -> str:
@@ -49,9 +64,49 @@ def on_config(config):
         add_jieba_words(_terms)
         memo = _cache_file(config)
         load_segments(memo)
-        _start_worker(jieba_words(_terms), cold=not memo.is_file())
+        if not prerender.in_worker():  # that process only fills caches; it writes no index
+            _start_worker(jieba_words(_terms), cold=not memo.is_file())
     _material_segmentation(engine() == "material")
+    _cache_entries(config)
     return config
+
+
+def _cache_entries(config) -> None:
+    _entries.clear()
+    if not enabled():
+        material_search.SearchIndex.add_entry_from_context = material_search.SearchIndex._kb_add_entry
+        return
+    plugin = config.plugins.get("material/search")
+    settings = json.dumps(dict(plugin.config) if plugin else None, sort_keys=True, default=str)
+    _entries.update(store=BuildCache(Path(config["config_file_path"]).parent / ".cache" / "search-entries"),
+                    inputs=digest(ENTRIES_FORMAT, version("mkdocs-material"), settings,
+                                  str(material_search.jieba is not None)), pages=0)
+    material_search.SearchIndex.add_entry_from_context = _add_entry_cached
+
+
+def _toc(items) -> list:
+    return [[i.title, i.id, i.level, _toc(i.children)] for i in items]
+
+
+def _add_entry_cached(index, page) -> None:
+    """Material's add_entry_from_context, its sections kept by everything it reads."""
+    meta = json.dumps({k: page.meta.get(k) for k in ("search", "tags", "title")}, sort_keys=True, default=str)
+    key = digest(_entries["inputs"], page.url, str(page.title), meta, json.dumps(_toc(page.toc)), page.content or "")
+    stored = _entries["store"].get(key)
+    if stored is not None:
+        index.entries.extend(stored)
+        return
+    before = len(index.entries)
+    log.debug(f"search entries cache: indexing {page.file.src_uri}")
+    material_search.SearchIndex._kb_add_entry(index, page)
+    _entries["store"].put(key, index.entries[before:])
+
+
+@event_priority(-100)  # after every hook that adds a generated page
+def on_files(files, config):
+    if _entries:
+        _entries["pages"] = len(files.documentation_pages())
+    return files
 
 
 _session = search_index.SESSION
@@ -108,6 +163,10 @@ def on_post_page(output: str, page, config) -> str:
 
 @event_priority(-50)  # after Material's search plugin wrote its index, before the offline plugin
 def on_post_build(config):
+    if _entries:
+        store = _entries["store"]
+        removed = store.prune(_entries["pages"])
+        log.debug(f"search entries cache: {store.hits} reused, {store.misses} indexed, {removed} stale removed")
     if engine() != "site":
         return
     folder = Path(config["site_dir"]) / "search"
