@@ -104,10 +104,24 @@ def test_a_page_whose_conversion_warned_is_not_stored(repo, tmp_path):
 def test_the_second_process_fills_the_caches_with_exactly_what_the_build_computes(repo, tmp_path):
     """kb.prerender alone (as if the build were slow to start): every page it stores is the page a
     build without any cache writes, and the build that follows converts and indexes nothing."""
+    from mkdocs.commands.build import get_navigation
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
     from kb.prerender import Prerenderer
 
-    worker = Prerenderer(str(repo / "mkdocs.yml"), {})
+    # what `mkdocs build` has when the hook forks: configuration, files, navigation
+    config = load_config(str(repo / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    files = get_files(config)
+    files.add_files_from_theme(config.theme.get_env(), config)
+    files = config.plugins.on_files(files, config=config)
+    config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+    # the build reads pandoc's formatted references at its first citing page; the fork waits for them
+    config.plugins["scripts/kb/mkdocs_hooks/citations.py"].state["formatted"]()
+    worker = Prerenderer(list(files.documentation_pages()), config, files)
     assert worker.wait(timeout=300), "the pre-render process did not finish"
+    config.plugins.on_shutdown()
     docs_pages = len(list((repo / "docs").rglob("*.md"))) + 2  # + references, missing figures
     for cache in ("render", "glossary", "search-entries"):
         assert len(list((repo / ".cache" / cache).glob("*/*.json"))) >= docs_pages - 1, cache

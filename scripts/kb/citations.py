@@ -10,8 +10,10 @@ the same, so the switch touched no page.
 
 import hashlib
 import json
+import os
 import re
 import subprocess
+import time
 from html import unescape
 from pathlib import Path
 
@@ -62,10 +64,13 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
     pandoc.stdin.close()
     pandoc.stdin = None  # written: communicate() below only reads
     done: list[dict[str, str]] = []
+    owner = os.getpid()
 
     def result() -> dict[str, str]:
         if done:
             return done[0]
+        if os.getpid() != owner:  # a forked process (kb.prerender): pandoc's output is the starter's to read
+            return _stored_by_owner(cached)
         stdout, stderr = pandoc.communicate()
         if pandoc.returncode != 0:
             raise CitationError(f"pandoc could not format bib/: {stderr.strip()}")
@@ -81,6 +86,17 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
         return references
 
     return result
+
+
+def _stored_by_owner(cached: Path | None, timeout: float = 120) -> dict[str, str]:
+    """The formatted store, once the process that started pandoc has written it to `cached`."""
+    deadline = time.monotonic() + timeout
+    while cached is not None and time.monotonic() < deadline:
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    raise CitationError("pandoc's output is read by the build process; it stored none")
 
 
 def cite(markdown: str, known: set[str]) -> tuple[str, list[str], list[str]]:

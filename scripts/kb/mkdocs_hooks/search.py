@@ -28,7 +28,7 @@ from mkdocs.plugins import event_priority
 
 from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
-from kb import prerender, search_index
+from kb import search_index
 from kb.build_cache import BuildCache, digest, enabled
 from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, index_script, jieba_words,
                              load_segments, page_location, save_segments, segments_cache_file)
@@ -64,8 +64,7 @@ def on_config(config):
         add_jieba_words(_terms)
         memo = _cache_file(config)
         load_segments(memo)
-        if not prerender.in_worker():  # that process only fills caches; it writes no index
-            _start_worker(jieba_words(_terms), cold=not memo.is_file())
+        _start_worker(jieba_words(_terms), cold=not memo.is_file())
     _material_segmentation(engine() == "material")
     _cache_entries(config)
     return config
