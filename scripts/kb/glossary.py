@@ -10,6 +10,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+import ahocorasick
 import yaml
 
 from kb import yamlio
@@ -124,7 +125,8 @@ class _Matcher:
     """The glossary's forms, prepared once per glossary (not once per page).
 
     `pattern_for(html)` returns the alternation restricted to the forms that occur somewhere in
-    the page (substring and word tests on the lowercased page), in the same longest-first order:
+    the page (one Aho-Corasick pass over the lowercased page finds them all, where a substring
+    test per form read the page 300 times; then a word test), in the same longest-first order:
     a form that occurs nowhere cannot match, so the matches are those of the full pattern. When
     the page and those forms have no non-ASCII cased letter (CJK, Latin, digits, punctuation), the
     pattern is case-sensitive and runs over the lowercased text (same length, same positions):
@@ -158,6 +160,12 @@ class _Matcher:
                 self.forms.append((WHITESPACE.sub(" ", form), lead.group(0) if lead else None, body, lower))
             else:
                 self.forms.append((None, None, body, None))  # always tried, with re.I
+        self.needles = ahocorasick.Automaton()
+        for n, (needle, *_) in enumerate(self.forms):
+            if needle is not None:
+                self.needles.add_word(needle, n)
+        if len(self.needles):
+            self.needles.make_automaton()
 
     def pattern_for(self, html: str) -> tuple[re.Pattern | None, bool]:
         """(pattern, True if it runs over lowercased text) for one page."""
@@ -166,8 +174,8 @@ class _Matcher:
         text = WHITESPACE.sub(" ", html).lower()
         words = set(ASCII_RUN.findall(text))
         # A form with another cased letter (needle None) matches only such letters: none here.
-        kept = tuple(f[3] for f in self.forms
-                     if f[0] is not None and (f[1] is None or f[1] in words) and f[0] in text)
+        found = sorted({n for _, n in self.needles.iter(text)}) if len(self.needles) else []
+        kept = tuple(self.forms[n][3] for n in found if self.forms[n][1] is None or self.forms[n][1] in words)
         return (_compiled(kept, False), True) if kept else (None, False)
 
 
