@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,7 +20,7 @@ import pytest
 
 from kb.build_cache import BuildCache
 from kb.math_render import (HELPER, STYLESHEET, KatexRenderer, add_stylesheet, find_formulas,
-                            stylesheet_link, substitute)
+                            stylesheet_link, substitute, tex_source)
 from sitekit import ROOT, LocalServer, copy_repository, page_url
 
 KATEX = ROOT / "node_modules" / "katex"
@@ -83,6 +84,21 @@ def test_inline_and_display_formulas_become_katex_output_in_the_same_wrapper():
     assert '<annotation encoding="application/x-tex">a &lt; b \\&amp; c</annotation>' in out
     assert inline.startswith('<span class="katex">') and display.startswith('<span class="katex-display">')
     assert find_formulas(out) == []  # nothing left for the browser
+
+
+@needs_node
+def test_tex_source_gives_back_what_arithmatex_wrote():
+    raw = arithmatex("若 $a < b \\& c$，则 $\\sqrt{x}$ 与 $\\frac{a}$（坏）。\n\n$$\n\\sum_{i=1}^n x_i > 0\n$$\n")
+    renderer = KatexRenderer(KATEX)
+    try:
+        rendered, _ = render_page(raw, renderer)
+    finally:
+        renderer.close()
+    assert "katex-mathml" in rendered and "\\(\\frac{a}\\)" in rendered
+    back = tex_source(rendered)
+    assert "katex" not in back
+    assert [(f.tag, f.tex) for f in find_formulas(back)] == [(f.tag, f.tex) for f in find_formulas(raw)]
+    assert re.sub(r"<[^>]+>", "", unescape(back)) == re.sub(r"<[^>]+>", "", unescape(raw))
 
 
 @needs_node

@@ -6,7 +6,8 @@ pymdownx.arithmatex (`generic: true`) leaves a formula for the browser as
 (display), the TeX HTML-escaped (`a &lt; b`). `find_formulas` reads them, `substitute` puts
 KaTeX's HTML inside the same wrapper (`<span class="arithmatex"><span class="katex">...`, what
 KaTeX's auto-render makes of it in the browser), and `add_stylesheet` links katex.min.css from
-the page's <head>. These are pure functions of the text.
+the page's <head>; `tex_source` turns KaTeX's output back into the TeX, for text extraction.
+These are pure functions of the text.
 
 `KatexRenderer` runs scripts/kb/katex_render.cjs: one Node process per build, started at the first
 formula that is not in the cache and given a page's formulas at a time. The cache (.cache/katex,
@@ -85,6 +86,40 @@ def substitute(page_html: str, formulas: list[Formula], rendered: dict[Key, str]
             continue
         out += [page_html[last:formula.start], f'<{formula.tag} class="arithmatex">{katex_html}</{formula.tag}>']
         last = formula.end
+    out.append(page_html[last:])
+    return "".join(out)
+
+
+RENDERED = re.compile(r'<(?P<tag>span|div) class="arithmatex"><span class="katex')
+ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">(?P<tex>[^<]*)</annotation>')
+
+
+def _element_end(page_html: str, start: int, tag: str) -> int:
+    """The index after the closing tag of the <tag> element that opens at start, -1 without one."""
+    depth = 0
+    for match in re.compile(rf"<(/?){tag}\b[^>]*>").finditer(page_html, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return -1
+
+
+def tex_source(page_html: str) -> str:
+    """page_html with each formula KaTeX rendered back as arithmatex wrote it (`\\(tex\\)` in its
+    wrapper), from KaTeX's TeX annotation: text extraction then sees a formula once, as its TeX,
+    instead of three times (MathML, annotation, HTML)."""
+    out, last = [], 0
+    for match in RENDERED.finditer(page_html):
+        if match.start() < last:
+            continue
+        end = _element_end(page_html, match.start(), match["tag"])
+        annotation = ANNOTATION.search(page_html, match.start(), end) if end > 0 else None
+        if annotation is None:
+            continue
+        opening, closing = DELIMITERS[match["tag"]]
+        out += [page_html[last:match.start()],
+                f'<{match["tag"]} class="arithmatex">{opening}{annotation["tex"]}{closing}</{match["tag"]}>']
+        last = end
     out.append(page_html[last:])
     return "".join(out)
 
