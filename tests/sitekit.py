@@ -7,6 +7,7 @@ from html import unescape
 from pathlib import Path
 
 from kb.browser import CHROMIUM, CHROMIUM_ARGS, LocalServer  # noqa: F401  (used by the tests)
+from kb.math_render import tex_source
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,6 +22,7 @@ def article_text(html: str) -> str:
     """The reader-visible text of a page's article (no navigation, no scripts)."""
     start, end = html.find("<article"), html.find("</article>")
     body = html[start:end] if start >= 0 else html
+    body = tex_source(body)  # a formula once, as its TeX (KaTeX's output holds it three times)
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     # Citation markers (footnote numbers) are not the authors' words.
     body = re.sub(r'<sup id="fnref[^"]*">.*?</sup>', "", body, flags=re.S)

@@ -1,4 +1,4 @@
-"""The build caches (.cache/render, .cache/glossary, .cache/jinja): a warm build is the cold build, byte for byte;
+"""The build caches (.cache/render, .cache/glossary, .cache/jinja, .cache/katex): a warm build is the cold build, byte for byte;
 an edit is seen at once; nothing a cold build reports is hidden by a cached page."""
 
 import json
@@ -49,6 +49,7 @@ def test_a_warm_build_writes_the_same_pages_as_a_build_without_cache(repo, tmp_p
     assert len(list((repo / ".cache" / "render").glob("*/*.json"))) >= docs_pages
     assert len(list((repo / ".cache" / "glossary").glob("*/*.json"))) >= docs_pages - 1
     assert list((repo / ".cache" / "jinja").glob("__jinja2_*.cache")), "compiled theme templates are kept"
+    assert len(list((repo / ".cache" / "katex").glob("*/*.json"))) >= 40, "formulas KaTeX rendered are kept"
 
 
 def test_a_warm_build_reuses_stored_html_and_an_edit_replaces_it(repo, tmp_path):

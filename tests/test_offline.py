@@ -37,12 +37,13 @@ def unzipped(offline, tmp_path_factory):
 
 def open_from_disk(browser, file: Path):
     """A page opened from file:// with every request that leaves the disk blocked."""
-    seen = {"foreign": [], "errors": []}
+    seen = {"foreign": [], "errors": [], "requests": []}
     context = browser.new_context()
     page = context.new_page()
 
     def route(r):
         if r.request.url.startswith(("file://", "data:", "blob:")):
+            seen["requests"].append(r.request.url)
             r.continue_()
         else:
             seen["foreign"].append(r.request.url)
@@ -60,7 +61,8 @@ def test_the_zip_holds_the_whole_site(offline, unzipped):
     assert (out / "llm-notes-offline.zip").stat().st_size > 500_000
     assert (unzipped / "index.html").is_file()
     assert (unzipped / "architecture" / "transformer.html").is_file()  # no directory URLs on disk
-    assert (unzipped / "vendor" / "katex" / "katex.min.js").is_file()
+    assert (unzipped / "vendor" / "katex" / "katex.min.js").is_file()  # for a formula the build left
+    assert (unzipped / "vendor" / "katex" / "katex.min.css").is_file()
     assert (unzipped / "vendor" / "mermaid" / "mermaid.min.js").is_file()
     assert (unzipped / "assets" / "figures" / "kaplan-scaling-laws.svg").is_file()
 
@@ -73,12 +75,16 @@ def test_pages_from_disk_show_formulas_diagrams_and_figures(browser, unzipped):
         if (!i.complete) await new Promise(r => { i.onload = i.onerror = r; setTimeout(r, 5000); }); } }""")
     broken = page.evaluate("() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
     raw = page.evaluate("() => [...document.querySelectorAll('.arithmatex')].filter(e => !e.querySelector('.katex')).length")
+    font = page.evaluate("() => getComputedStyle(document.querySelector('.katex')).fontFamily")
     context.close()
     context, page, seen2 = open_from_disk(browser, unzipped / "architecture" / "transformer.html")
     page.wait_for_function("() => document.querySelectorAll('pre.mermaid').length === 0", timeout=20000)
     diagrams = page.evaluate("() => document.querySelectorAll('div.mermaid').length")
     context.close()
     assert broken == [] and raw == 0
+    # Rendered by the build: KaTeX's stylesheet (linked relative to the page) and none of its JavaScript
+    assert font.startswith("KaTeX_"), font
+    assert not [u for u in seen["requests"] if "/vendor/katex/" in u and u.endswith(".js")]
     assert diagrams >= 4
     assert seen["foreign"] == [] == seen2["foreign"]
     assert seen["errors"] == [] == seen2["errors"]
@@ -106,6 +112,13 @@ def _outline(items, depth=0):
             yield from _outline(item, depth + 1)
         else:
             yield depth, item.title
+
+
+def test_the_print_page_has_its_formulas_rendered_by_the_build(unzipped):
+    text = (unzipped / "print_page.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="vendor/katex/katex.min.css">' in text
+    assert text.count('class="arithmatex"><span class="katex">') >= 40
+    assert not re.search(r'class="arithmatex">\\[(\[]', text), "a formula left for the browser"
 
 
 def test_the_pdf(offline):

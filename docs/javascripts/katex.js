@@ -1,8 +1,15 @@
-// Render the math that pymdownx.arithmatex (generic mode) leaves as \( \) and \[ \], with KaTeX
-// loaded only on pages that have a formula (an `.arithmatex` element): katex.min.css,
-// katex.min.js and its auto-render extension come from the site's own vendor/katex/ (copied from
-// npm at build time by the vendor hook), once, on the first such page. Works with Material's
-// instant navigation (document$ announces every page) and from file:// (relative URLs).
+// Formulas in the browser, as a fallback only. The build renders every formula with KaTeX on Node
+// (scripts/kb/mkdocs_hooks/math.py) and links katex.min.css from the <head> of pages with one, so
+// normally this loads no JavaScript. On each page (Material's document$ announces every page,
+// also after instant navigation):
+// - a page with a formula gets katex.min.css if the document has it not yet. After instant
+//   navigation from a page without a formula, Material 9 has already copied the new page's <head>
+//   links into the document, so this is a safeguard (a theme update that stops doing so, a page
+//   whose <head> has no link) that costs one querySelector;
+// - a formula left as \( \) or \[ \] (an `.arithmatex` without `.katex` inside: KaTeX on Node could
+//   not parse it, or the build had no node) is rendered here with katex.min.js and its auto-render
+//   extension, from the site's own vendor/katex/ (copied from npm by the vendor hook), loaded once.
+// Relative URLs: works from file:// too.
 (() => {
   const base = new URL("../vendor/katex/", document.currentScript.src).href;
   const script = (src) => new Promise((resolve, reject) => {
@@ -12,22 +19,28 @@
     el.onerror = () => reject(new Error(`cannot load ${src}`));
     document.head.appendChild(el);
   });
-  let loading = null;
-  const load = () => (loading ||= (() => {
+  const stylesheet = () => {
+    // By the attribute as written: the build's link is relative to the first page's URL.
+    if (document.querySelector('link[rel="stylesheet"][href$="vendor/katex/katex.min.css"]')) return;
     const css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = `${base}katex.min.css`;
     document.head.appendChild(css);
-    return script(`${base}katex.min.js`).then(() => script(`${base}contrib/auto-render.min.js`));
-  })());
+  };
+  let loading = null;
+  const load = () => (loading ||= script(`${base}katex.min.js`).then(() => script(`${base}contrib/auto-render.min.js`)));
   document$.subscribe(({ body }) => {
-    if (!body.querySelector(".arithmatex")) return;
-    load().then(() => renderMathInElement(body, {
+    const formulas = body.querySelectorAll(".arithmatex");
+    if (!formulas.length) return;
+    stylesheet();
+    const left = [...formulas].filter((el) => !el.querySelector(".katex"));
+    if (!left.length) return;
+    load().then(() => left.forEach((el) => renderMathInElement(el, {
       delimiters: [
         { left: "\\(", right: "\\)", display: false },
         { left: "\\[", right: "\\]", display: true },
       ],
       throwOnError: false,
-    }));
+    })));
   });
 })();

@@ -11,7 +11,7 @@ from mkdocs.structure.files import File, Files
 
 # package -> files of its dist/ folder that the site loads (globs allowed)
 VENDORED = {
-    "katex": ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/*.woff2"],  # by katex.js
+    "katex": ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts/*.woff2"],  # CSS+fonts: the math hook; JS: katex.js fallback
     "mermaid": ["mermaid.min.js"],  # loaded on demand by docs/javascripts/mermaid-loader.js
     "minisearch": ["umd/index.js"],  # loaded on the first query by docs/javascripts/search-worker.js
     "iframe-worker": ["shim/index.js"],  # runs the search worker from file:// (offline builds only)
