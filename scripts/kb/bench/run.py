@@ -19,7 +19,7 @@ from .measure import Build, growth_exponent, run_build
 from .workspace import DEFAULT_CONFIG, add_corpus, copy_repository, real_pages, write_default_config
 
 SIZES = (1000, 5000)
-WARM_MAX = 1000
+WARM_MAX = 5000  # a warm 5,000-page build takes about 2 minutes now (it took a quarter hour)
 TARGETS = {"ratio": 1.5, "exponent": 1.1, "median_kb": 250, "performance": 95, "accessibility": 100,
            "best-practices": 100, "seo": 100, "serve_s": 2.0}
 
@@ -142,7 +142,7 @@ def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=
             add_corpus(corpus, size)
             write_default_config(corpus)
             count = len(real_pages(corpus / "docs"))
-            # A second, warm build only up to WARM_MAX pages: at 5,000 it would add a quarter hour.
+            # A second, warm build only up to WARM_MAX pages.
             builds = _builds(corpus, tmp, f"corpus ({count} pages)", warm=count <= WARM_MAX)
             results["builds"][count] = {k: asdict(v) | {"log": v.log[-1500:]} for k, v in builds.items()}
             saved(results)
