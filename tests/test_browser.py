@@ -59,24 +59,3 @@ def test_training_page_formulas_are_rendered_by_katex(browser, server):
     seen = visit(browser, server.url + page_url("pretraining/training.md"))
     # beta_1, beta_2, epsilon, Adafactor's, the learning rates, Y = XA ...: all 16 of note 003.
     assert seen["formulas"] >= 16
-
-
-@pytest.mark.browser
-def test_the_reference_list_is_laid_out_when_a_reader_follows_a_citation(browser, server):
-    """The reference list is skipped while far below the viewport (content-visibility, for the
-    first load); following a citation mark still lands on a laid-out, visible reference."""
-    page = browser.new_page(viewport={"width": 412, "height": 823})
-    try:
-        page.goto(server.url + page_url("guide/task-guide.md"), wait_until="networkidle")
-        footnotes = page.locator("article .footnote")
-        assert footnotes.evaluate("e => getComputedStyle(e).contentVisibility") == "auto"
-        mark = page.locator("article sup[id^='fnref'] a").first
-        target = mark.get_attribute("href")
-        mark.click()
-        page.wait_for_function("() => location.hash.length > 1")
-        entry = page.locator(f"[id='{target.split('#')[-1]}']")
-        box = entry.bounding_box()
-        assert box is not None and box["height"] > 10 and 0 <= box["y"] < 823, box
-        assert entry.inner_text().strip(), "the reference has no text"
-    finally:
-        page.close()
