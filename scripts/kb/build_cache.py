@@ -64,3 +64,8 @@ class BuildCache:
         for path in self.folder.glob("*/*.tmp"):  # left by a writer killed half-way (kb.atomic)
             path.unlink(missing_ok=True)
         return removed
+
+
+def toc_tokens(items) -> list[dict]:
+    """A page's table of contents as plain data (mkdocs.structure.toc.get_toc takes it back)."""
+    return [{"name": i.title, "id": i.id, "level": i.level, "children": toc_tokens(i.children)} for i in items]

@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from kb.build_cache import BuildCache, digest, enabled
+from kb.build_cache import BuildCache, digest, enabled, toc_tokens
 
 log = logging.getLogger("mkdocs.hooks.render_cache")
 FORMAT = "1"  # bump when what is stored changes
@@ -101,14 +101,10 @@ def _render(page: Page, config, files) -> None:
         cache.put(key, _snapshot(page))
 
 
-def _toc_tokens(items) -> list[dict]:
-    return [{"name": i.title, "id": i.id, "level": i.level, "children": _toc_tokens(i.children)} for i in items]
-
-
 def _snapshot(page: Page) -> dict:
     return {
         "content": page.content,
-        "toc": _toc_tokens(page.toc),
+        "toc": toc_tokens(page.toc),
         "title": page._title_from_render,
         "anchors": sorted(page.present_anchor_ids or ()),
         "links_to_anchors": {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},

@@ -29,7 +29,7 @@ from mkdocs.plugins import event_priority
 from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
 from kb import search_index
-from kb.build_cache import BuildCache, digest, enabled
+from kb.build_cache import BuildCache, digest, enabled, toc_tokens
 from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, index_script, jieba_words,
                              load_segments, page_location, save_segments, segments_cache_file)
 
@@ -83,14 +83,10 @@ def _cache_entries(config) -> None:
     material_search.SearchIndex.add_entry_from_context = _add_entry_cached
 
 
-def _toc(items) -> list:
-    return [[i.title, i.id, i.level, _toc(i.children)] for i in items]
-
-
 def _add_entry_cached(index, page) -> None:
     """Material's add_entry_from_context, its sections kept by everything it reads."""
     meta = json.dumps({k: page.meta.get(k) for k in ("search", "tags", "title")}, sort_keys=True, default=str)
-    key = digest(_entries["inputs"], page.url, str(page.title), meta, json.dumps(_toc(page.toc)), page.content or "")
+    key = digest(_entries["inputs"], page.url, str(page.title), meta, json.dumps(toc_tokens(page.toc)), page.content or "")
     stored = _entries["store"].get(key)
     if stored is not None:
         index.entries.extend(stored)
