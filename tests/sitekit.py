@@ -54,3 +54,23 @@ def copy_repository(dest: Path) -> Path:
     for name in ("scripts", "node_modules", "assets"):
         (dest / name).symlink_to(ROOT / name)
     return dest
+
+
+def watch(page, allowed) -> dict:
+    """What a reader's browser does on `page`: requests for which allowed(url) is true go through and
+    are listed under "requests", the others are aborted and listed under "foreign"; console errors
+    and uncaught exceptions are listed under "errors"."""
+    seen = {"requests": [], "foreign": [], "errors": []}
+
+    def route(r):
+        if allowed(r.request.url):
+            seen["requests"].append(r.request.url)
+            r.continue_()
+        else:
+            seen["foreign"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    return seen

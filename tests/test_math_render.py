@@ -21,7 +21,7 @@ import pytest
 from kb.build_cache import BuildCache
 from kb.math_render import (HELPER, STYLESHEET, KatexRenderer, add_stylesheet, find_formulas,
                             stylesheet_link, substitute, tex_source)
-from sitekit import ROOT, LocalServer, copy_repository, page_url
+from sitekit import ROOT, LocalServer, copy_repository, page_url, watch
 
 KATEX = ROOT / "node_modules" / "katex"
 SITE_URL = "https://example.github.io/llm-notes/"  # mkdocs.yml's site_url
@@ -223,22 +223,10 @@ FORMULA_PAGES = ["pretraining/training.md", "generation/diffusion.md"]
 
 
 def open_page(browser, url: str, then=None) -> dict:
-    seen = {"requests": [], "foreign": [], "errors": []}
     origin = urlparse(url).netloc
     context = browser.new_context()
     page = context.new_page()
-
-    def route(r):
-        if urlparse(r.request.url).netloc == origin:
-            seen["requests"].append(urlparse(r.request.url).path)
-            r.continue_()
-        else:
-            seen["foreign"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    seen = watch(page, lambda u: urlparse(u).netloc == origin)
     page.goto(url, wait_until="networkidle")
     if then:
         seen["then"] = then(page)

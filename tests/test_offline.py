@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import ROOT
+from sitekit import ROOT, watch
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -37,21 +37,9 @@ def unzipped(offline, tmp_path_factory):
 
 def open_from_disk(browser, file: Path):
     """A page opened from file:// with every request that leaves the disk blocked."""
-    seen = {"foreign": [], "errors": [], "requests": []}
     context = browser.new_context()
     page = context.new_page()
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:")):
-            seen["requests"].append(r.request.url)
-            r.continue_()
-        else:
-            seen["foreign"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    seen = watch(page, lambda url: url.startswith(("file://", "data:", "blob:")))
     page.goto(file.as_uri(), wait_until="load")
     return context, page, seen
 
