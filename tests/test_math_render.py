@@ -168,6 +168,17 @@ def test_a_helper_that_stops_leaves_the_formulas_and_says_why():
     stops.close()
 
 
+def test_a_helper_that_hangs_is_killed_and_the_formulas_are_left(tmp_path):
+    hangs = tmp_path / "hanging-node"  # reads its input and never answers, as a stuck Node would
+    hangs.write_text("#!/bin/sh\nexec sleep 600\n", encoding="utf-8")
+    hangs.chmod(0o755)
+    renderer = KatexRenderer(KATEX, node=str(hangs), reply_timeout=1)
+    raw = '<span class="arithmatex">\\(x\\)</span>'
+    assert render_page(raw, renderer) == (raw, {})
+    assert "no reply within 1 s, killed" in renderer.unavailable
+    renderer.close()
+
+
 def test_the_stylesheet_goes_at_the_end_of_the_head_once():
     page = '<html><head><title>t</title></head><body><span class="arithmatex">x</span></body></html>'
     once = add_stylesheet(page, "../../vendor/katex/katex.min.css")

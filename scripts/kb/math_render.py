@@ -153,8 +153,11 @@ class KatexRenderer:
     (no node, or the process stopped: `unavailable` says why). `close()` ends the process.
     """
 
-    def __init__(self, package: Path, cache: BuildCache | None = None, node: str | None = None):
+    def __init__(self, package: Path, cache: BuildCache | None = None, node: str | None = None,
+                 reply_timeout: float = 60):
         self.package = package
+        self.reply_timeout = reply_timeout  # for one page's formulas (milliseconds of work): a hung Node is killed
+        self.timed_out = False
         self.node = node if node is not None else shutil.which("node")
         self.version = katex_version(package)
         self.cache = cache
@@ -221,17 +224,26 @@ class KatexRenderer:
             except (BrokenPipeError, OSError, ValueError):
                 pass
 
+        def kill():  # a Node that stops answering must not hang the build: its formulas go to the browser
+            self.timed_out = True
+            process.kill()
+
         writer = threading.Thread(target=write, daemon=True)
         writer.start()
+        watchdog = threading.Timer(self.reply_timeout, kill)
+        watchdog.start()
         replies = []
-        for _ in keys:
-            line = process.stdout.readline()
-            if not line:
-                break
-            try:
-                replies.append(json.loads(line))
-            except ValueError:
-                break
+        try:
+            for _ in keys:
+                line = process.stdout.readline()
+                if not line:
+                    break
+                try:
+                    replies.append(json.loads(line))
+                except ValueError:
+                    break
+        finally:
+            watchdog.cancel()
         writer.join()
         if len(replies) < len(keys):
             self._stopped()
@@ -245,7 +257,8 @@ class KatexRenderer:
             code = self.process.wait()
         self.stderr.seek(0)
         tail = self.stderr.read().decode("utf-8", "replace").strip()[-600:]
-        self.unavailable = f"{HELPER.name} stopped (exit code {code}){': ' + tail if tail else ''}"
+        why = f"no reply within {self.reply_timeout:g} s, killed" if self.timed_out else f"exit code {code}"
+        self.unavailable = f"{HELPER.name} stopped ({why}){': ' + tail if tail else ''}"
         self.process = None
 
     def close(self) -> None:
