@@ -14,7 +14,7 @@ import pytest
 
 from kb.diagrams import fences, scan
 from kb.markers import parse_missing_figures
-from sitekit import ROOT, LocalServer, copy_repository, page_url
+from sitekit import ROOT, LocalServer, copy_repository, page_url, watch
 
 
 # Material draws each diagram into a closed shadow root; keep a handle on each root to look inside.
@@ -76,23 +76,10 @@ def visit(browser, url: str, scheme: str = "light", *, wait_js: str | None = Non
     """Open url in a palette with every other host blocked: console errors, requests to other hosts,
     requests whose URL names "mermaid"; what DRAWN_JS sees once `wait_js` holds; what then(page) returns."""
     origin = urlparse(url).netloc
-    seen = {"foreign": [], "errors": [], "mermaid": []}
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.add_init_script(RECORD_SHADOWS)
-
-    def route(r):
-        if "mermaid" in r.request.url:
-            seen["mermaid"].append(r.request.url)
-        if urlparse(r.request.url).netloc == origin or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            seen["foreign"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    seen = watch(page, lambda u: urlparse(u).netloc == origin or u.startswith("data:"))
     try:
         page.goto(url, wait_until="networkidle")
         if wait_js:
@@ -101,6 +88,7 @@ def visit(browser, url: str, scheme: str = "light", *, wait_js: str | None = Non
         seen.update(page.evaluate(DRAWN_JS))
     finally:
         context.close()
+    seen["mermaid"] = [u for u in seen["requests"] + seen["foreign"] if "mermaid" in u]
     return seen
 
 
