@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb.checks.bibliography import check_citations, check_store, read_store
-from kb.citations import cite, format_store
+from kb.citations import cite, footnotes, format_store, insert_references, link_bare_urls, placeholder
 from kb.csl import derive_style, official_style
 from sitekit import ROOT, copy_repository
 
@@ -71,6 +71,37 @@ def test_cite_turns_blocks_into_footnote_references_in_order():
 def test_cite_reports_unknown_keys():
     _, _, unknown = cite("见 [@nosuchkey]。", {"a"})
     assert unknown == ["nosuchkey"]
+
+
+def test_footnotes_carry_placeholders_that_markdown_leaves_alone_and_the_html_gets_the_reference():
+    import markdown
+
+    keys = ["kaplan2020scaling", "chiang2023vicuna"]
+    references = {"kaplan2020scaling": "KAPLAN J, et al. Scaling Laws for *Neural* Language Models[J]. 2020.",
+                  "chiang2023vicuna": "CHIANG W L, et al. Vicuna: 90%* ChatGPT Quality[Z/OL]. "
+                                      "LMSYS blog; code at https://github.com/lm-sys/FastChat, 2023."}
+    page = "缩放定律 [^kaplan2020scaling]，Vicuna [^chiang2023vicuna]。\n\n" + footnotes(keys)
+    assert footnotes(keys).splitlines() == [f"[^{k}]: {placeholder(k)}" for k in keys]
+    html = markdown.markdown(page, extensions=["footnotes", "pymdownx.magiclink"])
+    assert all(placeholder(k) in html for k in keys)  # one word: no pattern touched it
+    out = insert_references(html, {placeholder(k): k for k in keys}, references)
+    assert "KBREFERENCE" not in out
+    # The reference as formatted (no <em> from its asterisks), its bare URL linked as magiclink would.
+    assert '<span class="reference">KAPLAN J, et al. Scaling Laws for *Neural* Language Models[J]. 2020.</span>' in out
+    assert ('code at <a href="https://github.com/lm-sys/FastChat">https://github.com/lm-sys/FastChat</a>, 2023.</span>'
+            in out)
+
+
+def test_insert_references_gives_the_references_page_its_ids_and_leaves_unknown_placeholders():
+    html = f"<li>{placeholder('a')} <small>引用页面</small></li><p>{placeholder('b')}</p>"
+    out = insert_references(html, {placeholder("a"): "a"}, {"a": "A."}, lambda key: f' id="ref-{key}"')
+    assert out == f'<li><span class="reference" id="ref-a">A.</span> <small>引用页面</small></li><p>{placeholder("b")}</p>'
+
+
+def test_link_bare_urls_leaves_links_and_attributes_alone():
+    linked = '<a href="https://a.org/x">https://a.org/x</a>'
+    assert link_bare_urls(f"see {linked}.") == f"see {linked}."
+    assert link_bare_urls("at https://a.org/x）") == 'at <a href="https://a.org/x">https://a.org/x</a>）'
 
 
 def write(path: Path, text: str) -> Path:

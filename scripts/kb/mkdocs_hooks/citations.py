@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 
 from kb import yamlio
 from kb.checks.bibliography import cited_keys, entry_heads
-from kb.citations import CitationError, cite, footnotes, start_format_store
+from kb.citations import CitationError, cite, footnotes, insert_references, placeholder, start_format_store
 from kb.csl import write_derived_style
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -67,20 +67,19 @@ def on_files(files: Files, config) -> Files:
     for key, path in entries:
         if Path(path).stem not in groups:
             raise PluginError(f"{path}: no heading for this file in data/bibliography.yaml")
-    state.update(keys={key for key, _ in entries}, page=(groups, entries, citing))
+    state.update(keys={key for key, _ in entries}, page=(groups, entries, citing),
+                 placeholders={placeholder(key): key for key, _ in entries})
     files.append(File.generated(config, PAGE, content=FRONT_MATTER + "\n# 参考文献\n"))
     return files
 
 
-def references_page(groups: dict, entries: list[tuple[str, str]], citing: dict, references: dict) -> str:
-    """Markdown body of the references page."""
+def references_page(groups: dict, entries: list[tuple[str, str]], citing: dict) -> str:
+    """Markdown body of the references page (each reference a placeholder, see on_page_content)."""
     by_group: dict[str, list[str]] = defaultdict(list)
     for key, path in entries:
         pages = citing.get(key, {})
         back = "、".join(f"[{title}]({uri})" for uri, title in pages.items()) if pages else "尚无页面引用"
-        text = references.get(key, f"（{key}：格式化失败）")
-        by_group[Path(path).stem].append(f'1. <span class="reference" id="ref-{key}">{text}</span> '
-                                         f'<small>引用页面：{back}</small>')
+        by_group[Path(path).stem].append(f"1. {placeholder(key)} <small>引用页面：{back}</small>")
     cited = sum(1 for key, _ in entries if citing.get(key))
     out = [
         "# 参考文献\n",
@@ -113,20 +112,18 @@ def _store_entries(root: Path) -> list[tuple[str, str]]:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri == PAGE:
-        return references_page(*state["page"], _references())
+        return references_page(*state["page"])
     markdown, keys, unknown = cite(markdown, state["keys"])
     for key in unknown:
         log.warning(f"Doc file '{page.file.src_uri}' cites unknown key '{key}' (not in bib/)")
     if keys:
-        markdown = markdown.rstrip("\n") + "\n\n" + footnotes(keys, _references()) + "\n"
+        markdown = markdown.rstrip("\n") + "\n\n" + footnotes(keys) + "\n"
     return markdown
 
 
-# A reference's URL is the text of its own link; pymdownx.magiclink links that text again, and
-# the browser splits the nested link into an empty <a href=X></a> and the real one. The empty
-# link has no name for screen readers (Lighthouse: link-name), so it goes.
-EMPTY_TWIN_LINK = re.compile(r'<a href="([^"]+)"></a>(?=<a href="\1")')
-
-
 def on_page_content(html: str, page, config, files) -> str:
-    return EMPTY_TWIN_LINK.sub("", html) if '"></a><a href="' in html else html
+    """Each reference in place of its placeholder (kb.citations.footnotes, references_page): before
+    the glossary and search hooks, which read the finished HTML."""
+    if page.file.src_uri == PAGE:
+        return insert_references(html, state["placeholders"], _references(), lambda key: f' id="ref-{key}"')
+    return insert_references(html, state["placeholders"], _references())
