@@ -195,3 +195,17 @@ def test_references_page_lists_the_whole_store_with_backlinks(built_site):
     for entry in entries:
         assert f'id="ref-{entry.key}"' in html, entry.key
     assert 'href="../foundations/scaling-laws/"' in html
+
+
+def test_references_are_inserted_whole_after_the_glossary(built_site):
+    """Every placeholder is replaced, and a reference is bibliographic data: the glossary marks no
+    term inside one (a paper's title is not where a reader learns what "few-shot" means)."""
+    site, _ = built_site
+    pages = [p for p in site.rglob("index.html") if 'class="reference"' in p.read_text(encoding="utf-8")]
+    assert len(pages) >= 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "KBREFERENCE" not in html, page
+        references = re.findall(r'<span class="reference"[^>]*>.*?</span> ?(?:&nbsp;|<small>)', html, re.S)
+        assert references, page
+        assert not [r for r in references if "kb-term" in r], page

@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from kb import yamlio
@@ -121,9 +122,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
+# After the glossary hook, which then neither scans the references nor marks terms in them; before
+# Material's search (on_page_context), which indexes them.
+@event_priority(-10)
 def on_page_content(html: str, page, config, files) -> str:
-    """Each reference in place of its placeholder (kb.citations.footnotes, references_page): before
-    the glossary and search hooks, which read the finished HTML."""
+    """Each reference in place of its placeholder (kb.citations.footnotes, references_page)."""
     if page.file.src_uri == PAGE:
         return insert_references(html, state["placeholders"], _references(), lambda key: f' id="ref-{key}"')
     return insert_references(html, state["placeholders"], _references())
