@@ -42,6 +42,17 @@ def test_no_page_uses_google_fonts(built_site):
         assert "fonts.googleapis.com" not in html_file.read_text(encoding="utf-8"), html_file
 
 
+def test_link_tooltips_are_in_chinese(built_site):
+    """The ¶ and ↩ links' titles (Python-Markdown's defaults are English) are set in mkdocs.yml."""
+    site, _ = built_site
+    html = (site / "architecture" / "transformer" / "index.html").read_text(encoding="utf-8")
+    assert 'class="headerlink" href="#' in html and 'title="本节的链接"' in html
+    assert re.search(r'class="footnote-backref" href="#fnref:[^"]+" title="返回正文中引用 \[\d+\] 的位置"', html)
+    for html_file in site.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert "Permanent link" not in text and "Jump back to footnote" not in text, html_file
+
+
 def test_missing_figures_page_lists_every_marker(built_site):
     site, _ = built_site
     listing = article_text((site / "missing-figures" / "index.html").read_text(encoding="utf-8"))
