@@ -89,3 +89,25 @@ def test_the_lighthouse_figure_is_the_run_with_the_median_performance():
     assert chosen["performance_runs"] == [79, 92, 86]
     failed = {"url": "u", "scores": {}, "failing": ["lighthouse failed"]}
     assert median_report([failed, runs[0]])["failing"] == ["lighthouse failed"]  # lower middle of two
+
+
+def test_event_timer_accounts_for_a_cold_build_by_handler(tmp_path):
+    """`python -m kb.bench.events build`: a real cold build on one core, its time split by handler."""
+    import os
+    import subprocess
+    import sys
+
+    site_root = copy_repository(ROOT, tmp_path / "copy")
+    env = {**os.environ, "PYTHONPATH": str(site_root / "scripts"), "KB_PRERENDER": "off", "KB_BUILD_CACHE": "off"}
+    result = subprocess.run([sys.executable, "-m", "kb.bench.events", "build", "-q", "-d", str(tmp_path / "site")],
+                            cwd=site_root, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "site" / "architecture" / "transformer" / "index.html").is_file()
+    rows = {m.group(3): (float(m.group(1)), int(m.group(2)))
+            for m in re.finditer(r"^ *([\d.]+) +(\d+)  (.+)$", result.stderr, re.M)}
+    pages = len(list((tmp_path / "site").rglob("index.html")))
+    seconds, calls = rows["Markdown -> HTML / Page.render"]
+    assert seconds > 0 and calls >= pages - 2  # every page converted (a cold build); 404 and redirects aside
+    assert rows["on_page_content / scripts/kb/mkdocs_hooks/glossary.py"][1] == calls
+    total = float(re.search(r"build ([\d.]+) s", result.stderr).group(1))
+    assert sum(s for s, _ in rows.values()) <= total * 1.05
