@@ -197,7 +197,7 @@ def test_references_page_lists_the_whole_store_with_backlinks(built_site):
     assert 'href="../foundations/scaling-laws/"' in html
 
 
-def test_references_are_inserted_whole_after_the_glossary(built_site):
+def test_references_are_inserted_whole_and_carry_no_glossary_term(built_site):
     """Every placeholder is replaced, and a reference is bibliographic data: the glossary marks no
     term inside one (a paper's title is not where a reader learns what "few-shot" means)."""
     site, _ = built_site

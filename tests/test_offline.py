@@ -107,6 +107,7 @@ def test_the_print_page_has_its_formulas_rendered_by_the_build(unzipped):
     assert '<link rel="stylesheet" href="vendor/katex/katex.min.css">' in text
     assert text.count('class="arithmatex"><span class="katex">') >= 40
     assert not re.search(r'class="arithmatex">\\[(\[]', text), "a formula left for the browser"
+    assert "KBREFERENCE" not in text and text.count('<span class="reference"') >= 100, "references not inserted"
 
 
 def test_the_pdf(offline):

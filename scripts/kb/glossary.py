@@ -99,8 +99,9 @@ def load_glossary(path: Path) -> list[Term]:
 # footnote markers, and the theme's widgets.
 SKIP_TAGS = {"a", "abbr", "code", "pre", "kbd", "samp", "script", "style", "svg", "math", "button",
              "textarea", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "summary", "dt"}
-# ... and elements with one of these classes: formulas, "source:" lines, admonition titles.
-SKIP_CLASSES = {"arithmatex", "katex", "source-note", "admonition-title", "md-nav", "headerlink"}
+# ... and elements with one of these classes: formulas, "source:" lines, admonition titles, references
+# (bibliographic data: a paper's title is not where a reader learns what "few-shot" means).
+SKIP_CLASSES = {"arithmatex", "katex", "source-note", "admonition-title", "md-nav", "headerlink", "reference"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")

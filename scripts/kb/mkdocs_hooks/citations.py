@@ -5,7 +5,6 @@ An unknown key is a warning, so `mkdocs build --strict` fails on it.
 """
 
 import logging
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -122,9 +121,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
-# After the glossary hook, which then neither scans the references nor marks terms in them; before
-# Material's search (on_page_context), which indexes them.
-@event_priority(-10)
+# Before the other plugins' on_page_content: the print-site plugin (offline build) keeps each page's
+# HTML from that event. (The glossary leaves references alone by their class.)
+@event_priority(10)
 def on_page_content(html: str, page, config, files) -> str:
     """Each reference in place of its placeholder (kb.citations.footnotes, references_page)."""
     if page.file.src_uri == PAGE:
