@@ -42,6 +42,8 @@ FOOTER = ('<div style="width:100%;font-size:8px;color:#777;text-align:center;">'
 READY_JS = """
 async () => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // Playwright's "networkidle" can come while the parser is still adding the print page's later pages.
+  if (document.readyState !== 'complete') await new Promise((r) => addEventListener('load', r, { once: true }));
   for (let i = 0; i < 600; i++) {
     const math = [...document.querySelectorAll('.arithmatex')].filter((e) => !e.querySelector('.katex')).length;
     const diagrams = document.querySelectorAll('pre.mermaid').length;  // Material swaps each for an SVG
