@@ -111,3 +111,17 @@ def test_event_timer_accounts_for_a_cold_build_by_handler(tmp_path):
     assert rows["on_page_content / scripts/kb/mkdocs_hooks/glossary.py"][1] == calls
     total = float(re.search(r"build ([\d.]+) s", result.stderr).group(1))
     assert sum(s for s, _ in rows.values()) <= total * 1.05
+
+
+@pytest.mark.browser
+def test_startup_measures_a_built_page_in_throttled_chromium(built_site, capsys):
+    """`python -m kb.bench.startup`: real loads of a real page; no figure is asserted but that it was read."""
+    from kb.bench.startup import FIGURES, main, measure
+
+    site, _ = built_site
+    results = measure([site], ["architecture/transformer/"], runs=1)
+    figures = results[(site, "architecture/transformer/")]
+    assert set(figures) == set(FIGURES)
+    assert figures["task_ms"] > 0 and figures["style_ms"] > 0 and figures["layout_ms"] > 0 and figures["fcp_ms"] > 0
+    assert main([str(site.parent / "no-such-site"), "--page", "/"]) == 2
+    assert "not a built site" in capsys.readouterr().err
