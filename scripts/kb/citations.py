@@ -133,12 +133,13 @@ def cite(markdown: str, known: set[str]) -> tuple[str, list[str], list[str]]:
 # (the footnote definitions were four fifths of a page's Markdown and most of its conversion time
 # on the 1,000-page corpus): the page's Markdown carries a placeholder word instead, and the
 # reference goes in place of it in the page's HTML (insert_references).
-PLACEHOLDER = re.compile(r"KBREFERENCE[0-9A-F]{16}")
+PREFIX = "KBREFERENCE"
+PLACEHOLDER = re.compile(PREFIX + r"[0-9A-F]{16}")
 
 
 def placeholder(key: str) -> str:
     """One word, which no Markdown pattern changes, standing for the reference of `key`."""
-    return "KBREFERENCE" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16].upper()
+    return PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16].upper()
 
 
 def footnotes(keys: list[str]) -> str:
@@ -161,7 +162,7 @@ def insert_references(html: str, placeholders: dict[str, str], references: dict[
                       attributes=lambda key: "") -> str:
     """`html` with each placeholder of `placeholders` (placeholder -> key) replaced by its key's
     reference in a <span class="reference"> with `attributes(key)` (an id on the references page)."""
-    if "KBREFERENCE" not in html:
+    if PREFIX not in html:
         return html
 
     def replace(match: re.Match) -> str:
