@@ -204,21 +204,73 @@ def _sub(pattern: re.Pattern, lowercase: bool, replace, text: str) -> str:
     return "".join(out)
 
 
+def _tag_effect(tag: str) -> tuple[str, bool] | None:
+    """What a tag does to the open elements: ("/name", False) closes the last open <name>,
+    ("name", skipped) opens one; None for comments, declarations, void and self-closing tags."""
+    m = TAG_NAME.match(tag)
+    if not m or tag.startswith("<!"):
+        return None
+    name = m.group(2).lower()
+    if m.group(1) == "/":
+        return "/" + name, False
+    if name in VOID or tag.rstrip().endswith("/>"):
+        return None
+    cls = CLASS_ATTR.search(tag) if "class" in tag else None
+    classes = (cls.group(2) or cls.group(3) or "").split() if cls else ()
+    return name, name in SKIP_TAGS or not SKIP_CLASSES.isdisjoint(classes)
+
+
+def _annotatable(pieces: list[str]) -> list[int]:
+    """Indices of the text pieces of TAG.split(html) (even indices; tags are at odd ones) outside
+    SKIP_TAGS / SKIP_CLASSES elements."""
+    found = []
+    stack: list[tuple[str, bool]] = []  # open elements: (name, skipped)
+    skipped = 0  # how many of them are skipped
+    effects: dict[str, tuple[str, bool] | None] = {}  # a page repeats most of its tags
+    for index in range(0, len(pieces), 2):
+        if pieces[index] and not skipped:
+            found.append(index)
+        if index + 1 == len(pieces):
+            break
+        tag = pieces[index + 1]
+        effect = effects.get(tag, 0)
+        if effect == 0:
+            effect = effects[tag] = _tag_effect(tag)
+        if effect is None:
+            continue
+        name, skip = effect
+        if name[0] == "/":
+            name = name[1:]
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    skipped -= sum(s for _, s in stack[i:])
+                    del stack[i:]
+                    break
+        else:
+            stack.append(effect)
+            skipped += skip
+    return found
+
+
 def annotate(html: str, terms: list[Term]) -> str:
     """Wrap the first occurrence of each term on a page in <abbr title="definition">.
 
     Works on the rendered HTML: text inside SKIP_TAGS / SKIP_CLASSES elements is left alone,
-    Chinese terms match anywhere in a sentence, English terms only as whole words.
+    Chinese terms match anywhere in a sentence, English terms only as whole words. Which forms
+    to look for is decided on that text alone (joined by a character no form contains), not on
+    the whole page with its tags, attributes and diagrams.
     """
     if not terms:
         return html
+    pieces = TAG.split(html)
+    annotatable = _annotatable(pieces)
+    if not annotatable:
+        return html
     matcher = _matcher(tuple(terms))
-    (pattern, lowercase), by_form = matcher.pattern_for(html), matcher.by_form
+    (pattern, lowercase), by_form = matcher.pattern_for("\x00".join(pieces[i] for i in annotatable)), matcher.by_form
     if pattern is None:
         return html
     done: set[str] = set()
-    stack: list[tuple[str, bool]] = []
-    out = []
 
     def replace(matched: str) -> str:
         key = re.sub(r"\s+", " ", matched).casefold()
@@ -228,29 +280,9 @@ def annotate(html: str, terms: list[Term]) -> str:
         done.add(term.zh)
         return f'<abbr class="kb-term" title="{escape(term.tooltip())}">{matched}</abbr>'
 
-    for piece in TAG.split(html):
-        if not piece:
-            continue
-        if piece.startswith("<"):
-            out.append(piece)
-            m = TAG_NAME.match(piece)
-            if not m or piece.startswith("<!"):
-                continue
-            closing, name = m.group(1) == "/", m.group(2).lower()
-            if closing:
-                for i in range(len(stack) - 1, -1, -1):
-                    if stack[i][0] == name:
-                        del stack[i:]
-                        break
-            elif name not in VOID and not piece.rstrip().endswith("/>"):
-                cls = CLASS_ATTR.search(piece)
-                classes = set((cls.group(2) or cls.group(3) or "").split()) if cls else set()
-                stack.append((name, name in SKIP_TAGS or bool(classes & SKIP_CLASSES)))
-        elif any(skip for _, skip in stack):
-            out.append(piece)
-        else:
-            out.append(_sub(pattern, lowercase, replace, piece))
-    return "".join(out)
+    for i in annotatable:
+        pieces[i] = _sub(pattern, lowercase, replace, pieces[i])
+    return "".join(pieces)
 
 
 # --- the glossary page -------------------------------------------------------------------
