@@ -77,22 +77,50 @@ def _cache_entries(config) -> None:
     settings = json.dumps(dict(plugin.config) if plugin else None, sort_keys=True, default=str)
     _entries.update(store=BuildCache(Path(config["config_file_path"]).parent / ".cache" / "search-entries"),
                     inputs=digest(ENTRIES_FORMAT, version("mkdocs-material"), settings,
-                                  str(material_search.jieba is not None)), pages=0)
+                                  str(material_search.jieba is not None)), pages=0, early={})
     material_search.SearchIndex.add_entry_from_context = _add_entry_cached
+
+
+def _entry_key(page) -> str:
+    """Everything Material's indexing of a page reads."""
+    meta = json.dumps({k: page.meta.get(k) for k in ("search", "tags", "title")}, sort_keys=True, default=str)
+    return digest(_entries["inputs"], page.url, str(page.title), meta, json.dumps(toc_tokens(page.toc)),
+                  page.content or "")
+
+
+def _page_entries(page) -> list[dict]:
+    """The page's search entries: indexed earlier in this build, kept from an earlier one, or now."""
+    key = _entry_key(page)
+    entries = _entries["early"].pop(key, None)
+    if entries is None:
+        entries = _entries["store"].get(key)
+    if entries is None:
+        log.debug(f"search entries cache: indexing {page.file.src_uri}")
+        scratch = material_search.SearchIndex()
+        search_sections.add_entry_from_context(scratch, page)
+        entries = scratch.entries
+        _entries["store"].put(key, entries)
+    return entries
 
 
 def _add_entry_cached(index, page) -> None:
     """Material's add_entry_from_context (kb.search_sections), its sections kept by everything it reads."""
-    meta = json.dumps({k: page.meta.get(k) for k in ("search", "tags", "title")}, sort_keys=True, default=str)
-    key = digest(_entries["inputs"], page.url, str(page.title), meta, json.dumps(toc_tokens(page.toc)), page.content or "")
-    stored = _entries["store"].get(key)
-    if stored is not None:
-        index.entries.extend(stored)
-        return
-    before = len(index.entries)
-    log.debug(f"search entries cache: indexing {page.file.src_uri}")
-    search_sections.add_entry_from_context(index, page)
-    _entries["store"].put(key, index.entries[before:])
+    index.entries.extend(_page_entries(page))
+
+
+@event_priority(-100)  # after every other page_content handler: the HTML Material will index
+def on_page_content(html: str, page, config, files) -> str:
+    """`mkdocs build` indexes each page as soon as it is rendered, not in on_page_context after all
+    pages are: on a cold build the pre-render fork indexes its pages at that point too (kb/prerender.py),
+    so the two processes share the indexing instead of the build doing its half alone at the end.
+    The entries wait in memory for Material's on_page_context."""
+    if _entries and not _session["serving"]:
+        rendered, page.content = page.content, html
+        try:
+            _entries["early"][_entry_key(page)] = _page_entries(page)
+        finally:
+            page.content = rendered
+    return html
 
 
 @event_priority(-100)  # after every hook that adds a generated page
