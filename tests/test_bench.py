@@ -80,6 +80,20 @@ def test_corpus_builds_with_ours_and_default_material(tmp_path):
     assert ours.peak_rss_mb > 0 and ours.seconds > 0
 
 
+def test_the_build_figure_is_the_median_run_and_the_table_lists_every_run():
+    from kb.bench.measure import Build
+    from kb.bench.run import median_build, table
+
+    runs = [Build(s, 100.0, True, 22, f"log {s}") for s in (2.7, 2.2, 2.6)]
+    assert median_build(runs).seconds == 2.6
+    assert median_build([*runs, Build(9.0, 1.0, False, 0, "broken")]).log == "broken"
+    both = lambda cold, default: {"ours_cold": {"seconds": cold[1], "peak_rss_mb": 170, "ok": True, "runs": cold},  # noqa: E731
+                                  "default": {"seconds": default[1], "peak_rss_mb": 100, "ok": True, "runs": default}}
+    text = table({"builds": {"18": both([2.2, 2.6, 2.7], [1.7, 1.9, 2.0])}, "search_index": {}})
+    assert "2.6 s / 170 MB (median of 2.2, 2.6, 2.7)" in text
+    assert "1.37 cold" in text
+
+
 def test_the_lighthouse_figure_is_the_run_with_the_median_performance():
     from kb.bench.lighthouse import median_report
 

@@ -28,21 +28,35 @@ def progress(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def _builds(site_root: Path, out: Path, label: str, warm: bool = True) -> dict[str, Build]:
-    """Ours cold (no .cache, a fresh clone), ours warm (second build, if `warm`), default Material."""
-    results = {}
-    runs = [("ours_cold", "mkdocs.yml"), ("ours_warm", "mkdocs.yml"), ("default", DEFAULT_CONFIG)]
-    for name, config in runs if warm else [runs[0], runs[2]]:
-        progress(f"{label}: building {name.replace('_', ' ')} ...")
-        site = out / f"site-{name}"
-        shutil.rmtree(site, ignore_errors=True)
-        build = run_build(site_root, config, site, strict=config == "mkdocs.yml")
-        progress(f"{label}: {name.replace('_', ' ')}: {build.seconds:.1f} s, {build.peak_rss_mb:.0f} MB, "
-                 f"{build.pages} HTML files{'' if build.ok else ', FAILED'}")
-        if not build.ok:
-            progress(build.log[-2000:])
-        results[name] = build
-    return results
+def _builds(site_root: Path, out: Path, label: str, warm: bool = True, runs: int = 1) -> dict[str, dict]:
+    """Ours cold (no .cache, a fresh clone), ours warm (second build, if `warm`), default Material,
+    `runs` times in turn (so both see the same load on the machine): the median run of each, with
+    every run's seconds under "runs"."""
+    order = [("ours_cold", "mkdocs.yml"), ("ours_warm", "mkdocs.yml"), ("default", DEFAULT_CONFIG)]
+    seen: dict[str, list[Build]] = {}
+    for n in range(runs):
+        for name, config in order if warm else [order[0], order[2]]:
+            tag = f"{label}: {name.replace('_', ' ')}" + (f" (run {n + 1}/{runs})" if runs > 1 else "")
+            progress(f"{tag}: building ...")
+            if name == "ours_cold":
+                shutil.rmtree(site_root / ".cache", ignore_errors=True)
+            site = out / f"site-{name}"
+            shutil.rmtree(site, ignore_errors=True)
+            build = run_build(site_root, config, site, strict=config == "mkdocs.yml")
+            progress(f"{tag}: {build.seconds:.1f} s, {build.peak_rss_mb:.0f} MB, "
+                     f"{build.pages} HTML files{'' if build.ok else ', FAILED'}")
+            if not build.ok:
+                progress(build.log[-2000:])
+            seen.setdefault(name, []).append(build)
+    return {name: asdict(median_build(builds)) | {"log": median_build(builds).log[-1500:],
+                                                  "runs": [b.seconds for b in builds]}
+            for name, builds in seen.items()}
+
+
+def median_build(builds: list[Build]) -> Build:
+    """The run with the median time (the upper one of an even count); a failed run wins, to be seen."""
+    failed = [b for b in builds if not b.ok]
+    return failed[0] if failed else sorted(builds, key=lambda b: b.seconds)[len(builds) // 2]
 
 
 def search_index_bytes(site: Path) -> dict[str, int]:
@@ -71,7 +85,7 @@ def url_of(docs_path: str) -> str:
 
 
 def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=True,
-          keep=False, lighthouse_runs: int = 3, workdir: Path | None = None, tools: Path | None = None, saved=lambda results: None) -> dict:
+          keep=False, lighthouse_runs: int = 3, build_runs: int = 3, workdir: Path | None = None, tools: Path | None = None, saved=lambda results: None) -> dict:
     """Measure the repository at `root`; `tools` is where Lighthouse is installed (default root/.cache)."""
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-", dir=workdir))
     progress(f"working in {tmp}")
@@ -83,8 +97,8 @@ def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=
         real = copy_repository(snapshot, tmp / "real")
         write_default_config(real)
         pages = len(real_pages(real / "docs"))
-        builds = _builds(real, tmp, f"real site ({pages} pages)")
-        results["builds"][pages] = {k: asdict(v) | {"log": v.log[-1500:]} for k, v in builds.items()}
+        # Seconds each: several runs, as its ratio is a few tenths of a second against a machine's noise.
+        results["builds"][pages] = _builds(real, tmp, f"real site ({pages} pages)", runs=build_runs)
         saved(results)
         sites = {"ours": tmp / "site-ours_warm", "default": tmp / "site-default"}
         for name, site in sites.items():
@@ -143,8 +157,7 @@ def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=
             write_default_config(corpus)
             count = len(real_pages(corpus / "docs"))
             # A second, warm build only up to WARM_MAX pages.
-            builds = _builds(corpus, tmp, f"corpus ({count} pages)", warm=count <= WARM_MAX)
-            results["builds"][count] = {k: asdict(v) | {"log": v.log[-1500:]} for k, v in builds.items()}
+            results["builds"][count] = _builds(corpus, tmp, f"corpus ({count} pages)", warm=count <= WARM_MAX)
             saved(results)
             for site in tmp.glob("site-*"):
                 shutil.rmtree(site, ignore_errors=True)
@@ -160,7 +173,9 @@ def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=
 def _fmt_s(b: dict | None) -> str:
     if not b:
         return "-"
-    return f"{b['seconds']:.1f} s / {b['peak_rss_mb']:.0f} MB" + ("" if b["ok"] else " FAILED")
+    runs = b.get("runs") or []
+    each = f" (median of {', '.join(f'{s:.1f}' for s in runs)})" if len(runs) > 1 else ""
+    return f"{b['seconds']:.1f} s / {b['peak_rss_mb']:.0f} MB" + each + ("" if b["ok"] else " FAILED")
 
 
 def _kb(n) -> str:
@@ -251,7 +266,8 @@ def main(root: Path, args) -> int:
         print(f"error: {source}: no mkdocs.yml here", file=sys.stderr)
         return 2
     results = bench(source, sizes=sizes, do_weight=not args.no_weight, do_lighthouse=not args.no_lighthouse,
-                    do_serve=not args.no_serve, lighthouse_runs=args.lighthouse_runs, keep=args.keep, tools=root / ".cache", saved=save)
+                    do_serve=not args.no_serve, lighthouse_runs=args.lighthouse_runs, build_runs=args.build_runs,
+                    keep=args.keep, tools=root / ".cache", saved=save)
     save(results)
     print(table(results))
     failed = [n for n, b in results["builds"].items() for k, v in b.items() if not v["ok"]]
