@@ -235,8 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("--lighthouse-runs", type=int, default=3, metavar="N",
                     help="Lighthouse runs per page; the run with the median performance is shown (default 3)")
     bn.add_argument("--build-runs", type=int, default=3, metavar="N",
-                    help="builds of the real site, ours and default in turn; the median is shown (default 3; "
-                         "the synthetic corpora are built once)")
+                    help="builds of the real site and of corpora up to 1,000 pages, ours and default in turn; "
+                         "the median is shown (default 3; the 5,000-page corpus is built once)")
     bn.add_argument("--no-weight", action="store_true", help="skip the first-load transfer of every page")
     bn.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` edit latency")
     bn.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH")
