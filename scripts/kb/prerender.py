@@ -4,9 +4,9 @@ MkDocs renders one page at a time. On a cold build, most of that time goes to wo
 the build caches keep by content: Markdown -> HTML (.cache/render), glossary hover definitions
 (.cache/glossary) and Material's search sections (.cache/search-entries). Once the build has its
 files and navigation, it forks: the copy takes the pages from the last one backwards through the
-same events (pre_page, read, page_markdown, render, page_content) and Material's search indexing,
-which store their results in those caches; the build takes the pages from the first one forwards
-and finds in the caches every page the copy reached first. Both stop where they meet (`progress`,
+same events (pre_page, read, page_markdown, render, page_content, at whose end the search hook
+indexes the page), which store their results in those caches; the build takes the pages from the
+first one forwards and finds in the caches every page the copy reached first. Both stop where they meet (`progress`,
 the index of the page the build has started; `stop`, set when the build needs nothing more).
 
 A fork, not a fresh interpreter: the copy starts in milliseconds with the build's configuration,
@@ -75,14 +75,10 @@ def _prerender(pages: list, config, files, progress, stop) -> None:
     from mkdocs.commands.build import _populate_page
     from mkdocs.structure.pages import Page
 
-    search = config.plugins.get("material/search")
-    index_page = getattr(getattr(search, "search_index", None), "add_entry_from_context", None)
     for index in range(len(pages) - 1, -1, -1):
         if stop.value or index <= progress.value:
             break
         file = pages[index]
         if file.page is None:  # a page not in the navigation (the build makes it the same way)
             Page(None, file, config)
-        _populate_page(file.page, config, files)
-        if index_page is not None:
-            index_page(file.page)
+        _populate_page(file.page, config, files)  # the search hook indexes the page in on_page_content

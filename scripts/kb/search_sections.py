@@ -37,9 +37,8 @@ HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 KEEP = frozenset(("p", "code", "pre", "li", "ol", "ul", "sub", "sup"))  # Parser.keep
 VOID = frozenset(material_search.void)
 ALWAYS_SKIPPED = ("script", "style", "object")  # Parser.skip at the start
-# Attributes matter only on headings (id), permalinks (class="headerlink") and excluded elements.
+# Attributes matter only on headings (id), permalinks (<a class="headerlink">) and excluded elements.
 EXCLUSION_HINT = re.compile(r"data-search-exclude|linenodiv", re.I)
-ATTRIBUTE_HINT = re.compile(r"data-search-exclude|linenodiv|headerlink", re.I)
 
 
 class Unsupported(Exception):
@@ -125,7 +124,7 @@ def _sections(html: str) -> list:
                 continue  # nothing happens for a void element, self-closing or not
             attrs, self_closing = {}, html[match.end() - 2] == "/"
             if tag in HEADINGS or self_closing or (tag == "a" and "headerlink" in match.group(0)) or (
-                    exclusions and ATTRIBUTE_HINT.search(match.group(0))):
+                    exclusions and EXCLUSION_HINT.search(match.group(0))):
                 raw = match.group(0)[match.end(1) - match.start():]
                 attrs, self_closing = _attributes(raw[:raw.index(">", 1 + len(tag)) + 1] if cdata else raw)
             if (cdata and self_closing) or (not cdata and not self_closing and tag in ("script", "style")):

@@ -88,9 +88,9 @@ def _entry_key(page) -> str:
                   page.content or "")
 
 
-def _page_entries(page) -> list[dict]:
-    """The page's search entries: indexed earlier in this build, kept from an earlier one, or now."""
-    key = _entry_key(page)
+def _page_entries(page, key: str) -> list[dict]:
+    """The page's search entries (`key`: its _entry_key): indexed earlier in this build, kept from an
+    earlier one, or now."""
     entries = _entries["early"].pop(key, None)
     if entries is None:
         entries = _entries["store"].get(key)
@@ -105,7 +105,7 @@ def _page_entries(page) -> list[dict]:
 
 def _add_entry_cached(index, page) -> None:
     """Material's add_entry_from_context (kb.search_sections), its sections kept by everything it reads."""
-    index.entries.extend(_page_entries(page))
+    index.entries.extend(_page_entries(page, _entry_key(page)))
 
 
 @event_priority(-100)  # after every other page_content handler: the HTML Material will index
@@ -117,7 +117,8 @@ def on_page_content(html: str, page, config, files) -> str:
     if _entries and not _session["serving"]:
         rendered, page.content = page.content, html
         try:
-            _entries["early"][_entry_key(page)] = _page_entries(page)
+            key = _entry_key(page)
+            _entries["early"][key] = _page_entries(page, key)
         finally:
             page.content = rendered
     return html
