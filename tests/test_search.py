@@ -210,3 +210,19 @@ def test_built_index_replaces_the_eager_one(built_site):
     for page in ["foundations/emergence/index.html", "index.html"]:
         html = (site / page).read_text(encoding="utf-8")
         assert "javascripts/search-worker.js" in html and "workers/search." not in html
+
+
+def test_a_page_with_an_image_is_indexed_like_one_without(built_site):
+    """The lightbox plugin parses pages with an image and hands back a whole <html> document; the
+    index took that for a section of its own: the page's entry had its title and no text."""
+    site, _ = built_site
+    index = (site / "search" / "kb_index.js").read_text(encoding="utf-8")
+    docs = json.loads(index.removeprefix("self.__kbIndex = ").rstrip().rstrip(";"))["docs"]
+    html = {page: (site / page / "index.html").read_text(encoding="utf-8")
+            for page in ("foundations/scaling-laws", "architecture/transformer")}
+    assert 'class="glightbox"' in html["foundations/scaling-laws"]  # a page the plugin parses
+    assert "<img" not in html["architecture/transformer"]  # one it leaves alone
+    for page in html:
+        own = [d for d in docs if d["l"] == f"{page}/"]
+        assert len(own) == 1 and own[0]["x"], f"{page}: its entry has no text"
+        assert not any(d["l"].startswith(f"{page}/#") and d["t"] == own[0]["t"] for d in docs)

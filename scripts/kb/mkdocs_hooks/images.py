@@ -1,13 +1,14 @@
-"""Every image of a page: lazy loading, alt text required, and a lightbox that does not delay the page.
+"""Every image of a page: lazy loading and alt text required; the lightbox plugin's wrapper taken off.
 
 Runs on the HTML of each page: adds `loading="lazy"` and `decoding="async"` to each <img> that
 does not set them, and stops a strict build (a warning) when an image has no alt text, since
 the alt text is what a screen reader, a failed load and the lightbox caption show.
 
-The glightbox plugin puts its stylesheet and a synchronous <script> in <head>: both block the
-first paint of every page (Lighthouse "render-blocking resources"), though they matter only once
-a reader clicks an image. They are moved to the end of <body>, just before the plugin's own
-initialising script, which is where that script needs them.
+The glightbox plugin (scripts/kb/mkdocs_hooks/lightbox.py) returns from its on_page_content a
+whole document, `<html><head></head><body>...</body></html>`, around the page's HTML; the wrapper
+is taken off, so that what the page's later handlers and Material's search index see is the
+page's own HTML on every page, with an image or without (the search index took <html> for a
+section of its own, an empty one with the page's title, on pages the plugin had parsed).
 """
 
 import logging
@@ -41,31 +42,18 @@ def lazy_images(html: str) -> tuple[str, list[str]]:
     return _IMG.sub(fix, html), missing
 
 
+_DOCUMENT = re.compile(r"\A<html><head></head><body>(.*)</body></html>\Z", re.S)
+
+
+def without_document_wrapper(html: str) -> str:
+    """The page's HTML without the <html><head></head><body> wrapper lexbor serialises around it."""
+    match = _DOCUMENT.match(html)
+    return match.group(1) if match else html
+
+
+@event_priority(-50)  # after the glightbox plugin, before the search hook indexes the page
 def on_page_content(html: str, page, config, files) -> str:
-    html, missing = lazy_images(html)
+    html, missing = lazy_images(without_document_wrapper(html))
     for src in missing:
         log.warning(f"{page.file.src_uri}: image without alt text: {src}")
     return html
-
-
-_LIGHTBOX_ASSET = re.compile(
-    r'<link\b[^>]*href="[^"]*glightbox\.min\.css"[^>]*>|<script\b[^>]*src="[^"]*glightbox\.min\.js"[^>]*></script>')
-_LIGHTBOX_INIT = '<script id="init-glightbox">'
-
-
-def lightbox_assets_last(html: str) -> str:
-    """html with glightbox's <link> and <script> moved from <head> to just before its init script."""
-    head_end = html.find("</head>")
-    init = html.find(_LIGHTBOX_INIT)
-    if head_end < 0 or init < 0:
-        return html
-    assets = _LIGHTBOX_ASSET.findall(html, 0, head_end)
-    if not assets:
-        return html
-    head = _LIGHTBOX_ASSET.sub("", html[:head_end])
-    return head + html[head_end:init] + "".join(assets) + html[init:]
-
-
-@event_priority(-50)  # after the glightbox plugin has added its tags
-def on_post_page(output: str, page, config) -> str:
-    return lightbox_assets_last(output)

@@ -1,12 +1,20 @@
-"""The images hook on HTML: the lightbox's assets leave <head> (they blocked the first paint)."""
+"""The lightbox and images hooks on HTML: the lightbox's assets leave <head> (they blocked the first
+paint); the document lexbor wraps around a page's HTML is taken off."""
 
 import importlib.util
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("images_hook", REPO / "scripts/kb/mkdocs_hooks/images.py")
-images_hook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(images_hook)
+
+
+def _hook(name: str):
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", REPO / f"scripts/kb/mkdocs_hooks/{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lightbox_hook, images_hook = _hook("lightbox"), _hook("images")
 
 PAGE = (
     '<html><head><link rel="stylesheet" href="../assets/stylesheets/main.css">'
@@ -18,7 +26,7 @@ PAGE = (
 
 
 def test_lightbox_assets_move_from_head_to_just_before_their_init_script():
-    out = images_hook.lightbox_assets_last(PAGE)
+    out = lightbox_hook.assets_last(PAGE)
     head, body = out.split("</head>")
     assert "glightbox.min" not in head
     assert '<style id="glightbox-style">' in head  # a few inline rules: no request, left where they are
@@ -31,5 +39,14 @@ def test_lightbox_assets_move_from_head_to_just_before_their_init_script():
 
 def test_a_page_without_the_lightbox_is_left_as_it_is():
     page = PAGE.replace('<script id="init-glightbox">const lightbox = GLightbox({});</script>', "")
-    assert images_hook.lightbox_assets_last(page) == page
-    assert images_hook.lightbox_assets_last("<p>no head</p>") == "<p>no head</p>"
+    assert lightbox_hook.assets_last(page) == page
+    assert lightbox_hook.assets_last("<p>no head</p>") == "<p>no head</p>"
+
+
+def test_the_document_lexbor_serialises_around_a_page_is_taken_off():
+    page = '<h1 id="t">标题</h1><p>正文 <a class="glightbox" href="a.png"><img src="a.png" alt="图"></a></p>'
+    assert images_hook.without_document_wrapper(f"<html><head></head><body>{page}</body></html>") == page
+    assert images_hook.without_document_wrapper(page) == page
+    # lexbor put a leading <style> in <head>: left whole rather than lose it
+    moved = "<html><head><style>p{}</style></head><body><p>x</p></body></html>"
+    assert images_hook.without_document_wrapper(moved) == moved
