@@ -50,3 +50,17 @@ def test_the_document_lexbor_serialises_around_a_page_is_taken_off():
     # lexbor put a leading <style> in <head>: left whole rather than lose it
     moved = "<html><head><style>p{}</style></head><body><p>x</p></body></html>"
     assert images_hook.without_document_wrapper(moved) == moved
+
+
+def test_every_built_page_brings_the_lightbox_and_only_images_are_wrapped(built_site):
+    """Pages without an image skip the plugin's page work, not its assets: instant navigation keeps
+    the scripts of the first page a reader opens, which may be one without an image."""
+    site, _ = built_site
+    pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html") if p.name == "index.html"}
+    without_image = [p for p, html in pages.items() if "<img" not in html]
+    assert without_image and len(without_image) < len(pages)
+    for page, html in pages.items():
+        head, body = html.split("</head>", 1)
+        assert "glightbox.min" not in head, page
+        assert body.count('glightbox.min.js"></script><script id="init-glightbox">') == 1, page
+        assert body.count("<img") == body.count('class="glightbox"'), page
