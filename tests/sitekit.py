@@ -10,6 +10,13 @@ from kb.browser import CHROMIUM, CHROMIUM_ARGS, LocalServer  # noqa: F401  (used
 from kb.math_render import tex_source
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
+
+
+def sitemap_for(server_url: str, sitemap: str) -> str:
+    """The sitemap with this server in place of site_url: Material's instant navigation follows only
+    links to the sitemap's URLs (their host and path kept, the protocol and host name the page's)."""
+    return sitemap.replace(SITE_URL, server_url)
 
 def build_site(site_dir: Path) -> subprocess.CompletedProcess:
     """A real `mkdocs build --strict` of the repository into site_dir."""

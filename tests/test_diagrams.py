@@ -14,7 +14,7 @@ import pytest
 
 from kb.diagrams import fences, scan
 from kb.markers import parse_missing_figures
-from sitekit import ROOT, LocalServer, copy_repository, page_url, watch
+from sitekit import ROOT, LocalServer, copy_repository, page_url, sitemap_for, watch
 
 
 # Material draws each diagram into a closed shadow root; keep a handle on each root to look inside.
@@ -155,7 +155,6 @@ def test_off_screen_diagrams_keep_their_place(browser, server):
 
 NEW_DIAGRAM = '```mermaid\nflowchart LR\n  n1["新画的示意图"] --> n2["还没有运行 kb diagrams"]\n```\n'
 NEW_PAGE = "pretraining/data.md"
-SITE_URL = "https://example.github.io/llm-notes/"  # mkdocs.yml's site_url
 
 
 @pytest.fixture(scope="module")
@@ -172,10 +171,8 @@ def fallback(tmp_path_factory):
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-4000:]}")
     with LocalServer(site) as server:
-        # Material's instant navigation only follows links to the sitemap's URLs (their host and
-        # path kept, the protocol and host name the page's): point the sitemap at this server.
         sitemap = site / "sitemap.xml"
-        sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(SITE_URL, server.url), encoding="utf-8")
+        sitemap.write_text(sitemap_for(server.url, sitemap.read_text(encoding="utf-8")), encoding="utf-8")
         yield root, site, server, line
     shutil.rmtree(root, ignore_errors=True)
 

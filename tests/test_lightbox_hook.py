@@ -4,6 +4,10 @@ paint); the document lexbor wraps around a page's HTML is taken off."""
 import importlib.util
 from pathlib import Path
 
+import pytest
+
+from sitekit import page_url, sitemap_for
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -64,3 +68,36 @@ def test_every_built_page_brings_the_lightbox_and_only_images_are_wrapped(built_
         assert "glightbox.min" not in head, page
         assert body.count('glightbox.min.js"></script><script id="init-glightbox">') == 1, page
         assert body.count("<img") == body.count('class="glightbox"'), page
+
+
+@pytest.mark.browser
+def test_the_lightbox_opens_after_instant_navigation_from_a_page_without_images(browser, server):
+    """The page a reader opens first keeps its scripts through instant navigation: the lightbox must
+    come with a page that has no image too."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/sitemap.xml", lambda route: route.fulfill(
+        response=(real := route.fetch()), body=sitemap_for(server.url, real.text())))
+    try:
+        page.goto(server.url + page_url("architecture/transformer.md"))
+        page.wait_for_function(
+            "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('sitemap.xml'))")
+        assert page.locator("article img").count() == 0
+        page.evaluate("""() => {
+            window.kbSameDocument = true;
+            const link = document.createElement("a");
+            link.href = new URL("../../foundations/scaling-laws/", location.href).href;
+            link.id = "kb-test-link";
+            link.textContent = "scaling laws";
+            document.querySelector("article").append(link);
+        }""")
+        page.click("#kb-test-link")
+        page.wait_for_url("**/foundations/scaling-laws/")
+        page.locator("article a.glightbox").first.wait_for()
+        assert page.evaluate("window.kbSameDocument === true"), "a full page load, not instant navigation"
+        page.locator("article a.glightbox").first.click()
+        page.wait_for_selector(".glightbox-container .gslide-image img", timeout=10000)
+    finally:
+        page.close()
+    assert errors == []

@@ -21,10 +21,9 @@ import pytest
 from kb.build_cache import BuildCache
 from kb.math_render import (HELPER, STYLESHEET, KatexRenderer, add_stylesheet, find_formulas,
                             stylesheet_link, substitute, tex_source)
-from sitekit import ROOT, LocalServer, copy_repository, page_url, watch
+from sitekit import ROOT, LocalServer, copy_repository, page_url, sitemap_for, watch
 
 KATEX = ROOT / "node_modules" / "katex"
-SITE_URL = "https://example.github.io/llm-notes/"  # mkdocs.yml's site_url
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None or not KATEX.is_dir(),
                                 reason="needs node and node_modules/katex (npm ci)")
@@ -275,7 +274,7 @@ def navigable(built_site, tmp_path_factory):
     shutil.copytree(site, copy)
     with LocalServer(copy) as server:
         sitemap = copy / "sitemap.xml"
-        sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(SITE_URL, server.url), encoding="utf-8")
+        sitemap.write_text(sitemap_for(server.url, sitemap.read_text(encoding="utf-8")), encoding="utf-8")
         yield server
 
 
