@@ -2,10 +2,10 @@
 
 - Its on_page_content parses and re-serialises a page's whole HTML with lexbor to wrap each <img>
   in a link: about 1 ms a page (1.2 s of a cold 1,000-page build), for nothing on a page without
-  an image. Such a page gets the plugin's own per-page switch, `glightbox: false`
-  in its metadata, for that event only: it is taken back in on_page_context, so the plugin still
-  adds its assets to every page in on_post_page (instant navigation keeps the scripts of the first
-  page a reader opens, so every page must bring the lightbox).
+  an image. Such a page gets the plugin's own per-page switch, `glightbox: false` in its metadata,
+  for that event only: it is taken back in on_page_context, so the plugin still adds its assets to
+  every page in on_post_page (instant navigation keeps the scripts of the first page a reader
+  opens, so every page must bring the lightbox).
 - Its stylesheet and synchronous <script> go in <head>, where both block the first paint of every
   page (Lighthouse "render-blocking resources"), though they matter only once a reader clicks an
   image. They are moved to the end of <body>, just before the plugin's initialising script, which
