@@ -20,31 +20,29 @@ def _hook(name: str):
 
 lightbox_hook, images_hook = _hook("lightbox"), _hook("images")
 
-PAGE = (
-    '<html><head><link rel="stylesheet" href="../assets/stylesheets/main.css">'
-    '<link href="../assets/stylesheets/glightbox.min.css" rel="stylesheet">'
-    '<script src="../assets/javascripts/glightbox.min.js"></script><style id="glightbox-style">.g{}</style>'
-    '</head><body><p>正文</p><script src="../assets/javascripts/bundle.js"></script>'
-    '<script id="init-glightbox">const lightbox = GLightbox({});</script></body></html>'
-)
+PAGE = ('<html><head><link rel="stylesheet" href="../assets/stylesheets/main.css"></head>'
+        '<body><p>正文</p><script src="../assets/javascripts/bundle.js"></script></body></html>')
+TAGS = ('<html><head><link href="../assets/stylesheets/glightbox.min.css" rel="stylesheet">'
+        '<script src="../assets/javascripts/glightbox.min.js"></script><style id="glightbox-style">.g{}</style>'
+        '</head><body><script id="init-glightbox">const lightbox = GLightbox({});</script></body></html>')
 
 
-def test_lightbox_assets_move_from_head_to_just_before_their_init_script():
-    out = lightbox_hook.assets_last(PAGE)
-    head, body = out.split("</head>")
-    assert "glightbox.min" not in head
-    assert '<style id="glightbox-style">' in head  # a few inline rules: no request, left where they are
-    assert body.endswith(
-        '<script src="../assets/javascripts/bundle.js"></script>'
+def test_the_lightbox_s_tags_go_in_the_page_its_assets_at_the_end_of_body():
+    out = lightbox_hook.with_lightbox(PAGE, TAGS)
+    assert out == (
+        '<html><head><link rel="stylesheet" href="../assets/stylesheets/main.css">'
+        '<style id="glightbox-style">.g{}</style></head>'  # a few inline rules: no request, they stay in <head>
+        '<body><p>正文</p><script src="../assets/javascripts/bundle.js"></script>'
         '<link href="../assets/stylesheets/glightbox.min.css" rel="stylesheet">'
         '<script src="../assets/javascripts/glightbox.min.js"></script>'
         '<script id="init-glightbox">const lightbox = GLightbox({});</script></body></html>')
 
 
-def test_a_page_without_the_lightbox_is_left_as_it_is():
-    page = PAGE.replace('<script id="init-glightbox">const lightbox = GLightbox({});</script>', "")
-    assert lightbox_hook.assets_last(page) == page
-    assert lightbox_hook.assets_last("<p>no head</p>") == "<p>no head</p>"
+def test_a_page_or_tags_not_as_expected_stop_the_build():
+    with pytest.raises(ValueError):
+        lightbox_hook.with_lightbox("<p>no head</p>", TAGS)
+    with pytest.raises(ValueError):
+        lightbox_hook.with_lightbox(PAGE, "<link>")
 
 
 def test_the_document_lexbor_serialises_around_a_page_is_taken_off():
