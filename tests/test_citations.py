@@ -206,6 +206,6 @@ def test_references_are_inserted_whole_and_carry_no_glossary_term(built_site):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "KBREFERENCE" not in html, page
-        references = re.findall(r'<span class="reference"[^>]*>.*?</span> ?(?:&nbsp;|<small>)', html, re.S)
+        references = re.findall(r'<span class="reference"[^>]*>.*?</span> ?(?:&nbsp;|&#160;|\u00a0|<small>)', html, re.S)
         assert references, page
         assert not [r for r in references if "kb-term" in r], page
