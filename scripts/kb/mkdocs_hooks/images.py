@@ -16,6 +16,8 @@ import re
 
 from mkdocs.plugins import event_priority
 
+from kb.mkdocs_hooks.lightbox import document_parts
+
 log = logging.getLogger("mkdocs.hooks.images")
 
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
@@ -42,13 +44,10 @@ def lazy_images(html: str) -> tuple[str, list[str]]:
     return _IMG.sub(fix, html), missing
 
 
-_DOCUMENT = re.compile(r"\A<html><head></head><body>(.*)</body></html>\Z", re.S)
-
-
 def without_document_wrapper(html: str) -> str:
     """The page's HTML without the <html><head></head><body> wrapper lexbor serialises around it."""
-    match = _DOCUMENT.match(html)
-    return match.group(1) if match else html
+    parts = document_parts(html)
+    return parts[1] if parts and not parts[0] else html
 
 
 @event_priority(-50)  # after the glightbox plugin, before the search hook indexes the page

@@ -64,14 +64,20 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def document_parts(html: str) -> tuple[str, str] | None:
+    """(inside <head>, inside <body>) of a document as lexbor serialises one, or None."""
+    parts = _PARTS.match(html)
+    return parts.groups() if parts else None
+
+
 def with_lightbox(html: str, tags: str) -> str:
     """html with the tags the plugin put in an empty page (`tags`, that page): its inline rules at the
     end of <head>, its stylesheet, script and initialising script at the end of <body>."""
-    parts = _PARTS.match(tags)
+    parts = document_parts(tags)
     head_end, body_end = html.find("</head>"), html.rfind("</body>")
     if parts is None or head_end < 0 or body_end < head_end:
         raise ValueError("the lightbox's tags or the page's <head> and <body> were not found")
-    head_tags, body_tags = parts.groups()
+    head_tags, body_tags = parts
     assets = "".join(_ASSET.findall(head_tags))
     return (html[:head_end] + _ASSET.sub("", head_tags) + html[head_end:body_end]
             + assets + body_tags + html[body_end:])
