@@ -226,3 +226,33 @@ def test_a_page_with_an_image_is_indexed_like_one_without(built_site):
         own = [d for d in docs if d["l"] == f"{page}/"]
         assert len(own) == 1 and own[0]["x"], f"{page}: its entry has no text"
         assert not any(d["l"].startswith(f"{page}/#") and d["t"] == own[0]["t"] for d in docs)
+
+
+def test_material_s_page_handler_is_the_one_the_search_hook_replaces():
+    """The search hook stands in for Material's on_page_context (kb/mkdocs_hooks/search.py,
+    _skip_material_rescan) only while that method is the one it was written against: a Material
+    upgrade that changes it fails here, to be reviewed, instead of being skipped silently."""
+    from kb.mkdocs_hooks.search import MATERIAL_PAGE_CONTEXT, material_page_context_digest
+
+    assert material_page_context_digest() == MATERIAL_PAGE_CONTEXT
+
+
+def test_an_excluded_block_leaves_the_index_and_its_attribute_the_page(tmp_path):
+    """Material's `data-search-exclude`, through the search hook's stand-in for its page handler:
+    the block stays on the page, out of the index, and the attribute is taken out of the HTML (Material
+    takes out those with a value)."""
+    from sitekit import copy_repository
+
+    repo = copy_repository(tmp_path / "kb")
+    page = repo / "docs" / "foundations" / "emergence.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\n\n只在页面上的一段：KBEXCLUDEDBLOCK。\n{ data-search-exclude=\"true\" }\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                            cwd=repo, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (site / "foundations" / "emergence" / "index.html").read_text(encoding="utf-8")
+    assert "KBEXCLUDEDBLOCK" in html and "data-search-" not in html
+    index = (site / "search" / "kb_index.js").read_text(encoding="utf-8")
+    assert "KBEXCLUDEDBLOCK" not in index
+    assert "foundations/emergence/" in index
