@@ -97,3 +97,16 @@ def test_enter_on_the_focused_option_switches_the_palette(open_page):
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
     assert page.evaluate(STATE_JS)["visible"] == ["__palette_1"]
+
+
+@pytest.mark.browser
+def test_before_any_choice_the_page_follows_a_change_of_the_system_s_setting(open_page):
+    page = open_page(PAGE, "light")
+    assert state(page)["scheme"] == "default"
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')")
+    seen = page.evaluate(STATE_JS)
+    assert seen["visible"] == ["__palette_0"] and seen["saved"] == 0
+    assert seen["switching"] == ["", None], "transitions are suppressed while switching, then restored"
+    assert seen["colorScheme"] == "dark" and seen["theme"] == header_hex(seen)
