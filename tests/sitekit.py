@@ -18,6 +18,13 @@ def sitemap_for(server_url: str, sitemap: str) -> str:
     links to the sitemap's URLs (their host and path kept, the protocol and host name the page's)."""
     return sitemap.replace(SITE_URL, server_url)
 
+
+def route_sitemap(page, server_url: str) -> None:
+    """Instant navigation on this server for a Playwright page: its sitemap.xml served with
+    sitemap_for(server_url, ...)."""
+    page.route("**/sitemap.xml", lambda route: route.fulfill(
+        response=(real := route.fetch()), body=sitemap_for(server_url, real.text())))
+
 def build_site(site_dir: Path) -> subprocess.CompletedProcess:
     """A real `mkdocs build --strict` of the repository into site_dir."""
     return subprocess.run(

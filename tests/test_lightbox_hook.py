@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import page_url, sitemap_for
+from sitekit import page_url, route_sitemap
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -75,8 +75,7 @@ def test_the_lightbox_opens_after_instant_navigation_from_a_page_without_images(
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route("**/sitemap.xml", lambda route: route.fulfill(
-        response=(real := route.fetch()), body=sitemap_for(server.url, real.text())))
+    route_sitemap(page, server.url)
     try:
         page.goto(server.url + page_url("architecture/transformer.md"))
         page.wait_for_function(

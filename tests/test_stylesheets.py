@@ -4,7 +4,7 @@ reloads the stylesheet and restyles every element. overrides/main.html does it b
 
 import pytest
 
-from sitekit import page_url, sitemap_for
+from sitekit import page_url, route_sitemap
 
 # Every change of a stylesheet link's href, and whether the page's content was in the document then.
 RECORD_STYLESHEET_CHANGES = """(() => { window.__sheetChanges = [];
@@ -30,8 +30,7 @@ def page(browser, server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.add_init_script(RECORD_STYLESHEET_CHANGES)
     # instant navigation follows only the sitemap's URLs: this server's, not site_url's
-    page.route("**/sitemap.xml", lambda route: route.fulfill(
-        response=(real := route.fetch()), body=sitemap_for(server.url, real.text())))
+    route_sitemap(page, server.url)
     yield page
     page.close()
     assert errors == []
