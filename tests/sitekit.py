@@ -25,6 +25,7 @@ def route_sitemap(page, server_url: str) -> None:
     page.route("**/sitemap.xml", lambda route: route.fulfill(
         response=(real := route.fetch()), body=sitemap_for(server_url, real.text())))
 
+
 def build_site(site_dir: Path) -> subprocess.CompletedProcess:
     """A real `mkdocs build --strict` of the repository into site_dir."""
     return subprocess.run(
