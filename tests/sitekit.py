@@ -26,6 +26,13 @@ def route_sitemap(page, server_url: str) -> None:
         response=(real := route.fetch()), body=sitemap_for(server_url, real.text())))
 
 
+def wait_for_sitemap(page) -> None:
+    """Wait until Material's instant navigation has fetched sitemap.xml: before that, a click on a
+    link is a full page load."""
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('sitemap.xml'))")
+
+
 def build_site(site_dir: Path) -> subprocess.CompletedProcess:
     """A real `mkdocs build --strict` of the repository into site_dir."""
     return subprocess.run(

@@ -14,7 +14,7 @@ import pytest
 
 from kb.diagrams import fences, scan
 from kb.markers import parse_missing_figures
-from sitekit import ROOT, LocalServer, copy_repository, page_url, sitemap_for, watch
+from sitekit import ROOT, LocalServer, copy_repository, page_url, sitemap_for, wait_for_sitemap, watch
 
 
 # Material draws each diagram into a closed shadow root; keep a handle on each root to look inside.
@@ -204,7 +204,7 @@ def test_instant_navigation_to_a_page_with_a_new_diagram_draws_it_locally(browse
 
     def navigate(page):
         before = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
-        page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.endsWith('sitemap.xml'))")
+        wait_for_sitemap(page)
         page.evaluate("() => { window.__same_document = true; }")
         page.evaluate(f"() => document.querySelector('a[href$=\"{page_url(NEW_PAGE)}\"]').click()")
         page.wait_for_function("() => location.pathname.endsWith('/" + page_url(NEW_PAGE) + "')", timeout=20000)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import page_url, route_sitemap
+from sitekit import page_url, route_sitemap, wait_for_sitemap
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,8 +78,7 @@ def test_the_lightbox_opens_after_instant_navigation_from_a_page_without_images(
     route_sitemap(page, server.url)
     try:
         page.goto(server.url + page_url("architecture/transformer.md"))
-        page.wait_for_function(
-            "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('sitemap.xml'))")
+        wait_for_sitemap(page)
         assert page.locator("article img").count() == 0
         page.evaluate("""() => {
             window.kbSameDocument = true;

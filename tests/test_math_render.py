@@ -21,7 +21,7 @@ import pytest
 from kb.build_cache import BuildCache
 from kb.math_render import (HELPER, STYLESHEET, KatexRenderer, add_stylesheet, find_formulas,
                             stylesheet_link, substitute, tex_source)
-from sitekit import ROOT, LocalServer, copy_repository, page_url, sitemap_for, watch
+from sitekit import ROOT, LocalServer, copy_repository, page_url, sitemap_for, wait_for_sitemap, watch
 
 KATEX = ROOT / "node_modules" / "katex"
 
@@ -286,7 +286,7 @@ def test_instant_navigation_to_a_formula_page_shows_styled_formulas(browser, nav
     def navigate(page):
         assert page.evaluate("() => document.querySelectorAll('.arithmatex').length") == 0
         assert not any("katex" in s for s in page.evaluate("() => [...document.styleSheets].map(s => s.href || '')"))
-        page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.endsWith('sitemap.xml'))")
+        wait_for_sitemap(page)
         page.evaluate("() => { window.__same_document = true; }")
         page.evaluate(f"() => document.querySelector('a[href$=\"{page_url(target)}\"]').click()")
         page.wait_for_function(f"() => location.pathname.endsWith('/{page_url(target)}')", timeout=20000)

@@ -4,7 +4,7 @@ reloads the stylesheet and restyles every element. overrides/main.html does it b
 
 import pytest
 
-from sitekit import page_url, route_sitemap
+from sitekit import page_url, route_sitemap, wait_for_sitemap
 
 # Every change of a stylesheet link's href, and whether the page's content was in the document then.
 RECORD_STYLESHEET_CHANGES = """(() => { window.__sheetChanges = [];
@@ -51,8 +51,7 @@ def test_no_stylesheet_is_reloaded_once_the_content_is_parsed(page, server, path
 @pytest.mark.browser
 def test_after_instant_navigation_to_another_depth_head_has_each_stylesheet_once(page, server):
     page.goto(server.url + page_url("index.md"), wait_until="load")
-    page.wait_for_function(
-        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('sitemap.xml'))")
+    wait_for_sitemap(page)
     started(page)
     page.evaluate("window.kbSameDocument = true")
     page.locator(f'a[href="{server.url}{page_url("generation/diffusion.md")}"]').first.click()
