@@ -8,6 +8,7 @@ removes the entries that build did not use, so the folder does not grow with eve
 import hashlib
 import json
 import os
+import weakref
 from pathlib import Path
 
 from kb import atomic
@@ -27,11 +28,20 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+_live: "weakref.WeakSet[BuildCache]" = weakref.WeakSet()
+
+
+def live_caches() -> list["BuildCache"]:
+    """The caches of this process (kb.page_writer hands what a second process used to the build's)."""
+    return list(_live)
+
+
 class BuildCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.used: set[str] = set()
         self.hits = self.misses = 0
+        _live.add(self)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"

@@ -71,8 +71,14 @@ def prerender(output: str, url: str, src_uri: str) -> str:
     return add_stylesheet(substitute(output, formulas, rendered), get_relative_url(STYLESHEET, url))
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_page_context(context, page, config, nav):
+    # Counted here, not in on_post_page: the build runs this event for every page it writes, also for
+    # those its second process wrote (kb.page_writer), and a --dirty build skips it for the others.
     state["pages"] += 1
+    return context
+
+
+def on_post_page(output: str, page, config) -> str:
     if 'class="arithmatex"' not in output:
         return output
     return prerender(output, page.url, page.file.src_uri)
