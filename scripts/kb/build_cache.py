@@ -6,6 +6,7 @@ removes the entries that build did not use, so the folder does not grow with eve
 """
 
 import hashlib
+import inspect
 import json
 import os
 import weakref
@@ -26,6 +27,12 @@ def digest(*parts: str | bytes) -> str:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
+
+
+def source_digest(function) -> str:
+    """sha256 (16 digits) of a function's source: a stand-in for a third-party function, or code that
+    takes over from one, checks it is the version it was written against."""
+    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()[:16]
 
 
 _live: "weakref.WeakSet[BuildCache]" = weakref.WeakSet()

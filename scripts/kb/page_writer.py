@@ -23,25 +23,19 @@ of their source; a test fails on an upgrade that changes them, so it is reviewed
 build writes every page itself. Linux only (fork).
 """
 
-import hashlib
-import inspect
 import logging
 import multiprocessing
 import os
 
 from mkdocs.commands import build as mkdocs_build
 
-from kb.build_cache import live_caches
+from kb.build_cache import live_caches, source_digest
 
 # sha256 (16 digits) of the source of mkdocs.commands.build.build and _build_page as written against.
 MKDOCS_BUILD = "c476b64474acfaa2"
 MKDOCS_BUILD_PAGE = "adcdbd14b2361126"
 FREE, BUILD, FORK = 0, 1, 2
 log = logging.getLogger("mkdocs.hooks.page_writer")
-
-
-def source_digest(function) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()[:16]
 
 
 def supported() -> bool:

@@ -15,8 +15,6 @@ in .cache/search-entries/ by everything the indexing reads: the page's HTML, tab
 URL, title and the metadata it looks at. KB_BUILD_CACHE=off indexes every page afresh.
 """
 
-import hashlib
-import inspect
 import json
 import logging
 import os
@@ -32,7 +30,7 @@ from mkdocs.plugins import event_priority
 from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
 from kb import search_index, search_sections
-from kb.build_cache import BuildCache, digest, enabled, toc_tokens
+from kb.build_cache import BuildCache, digest, enabled, source_digest, toc_tokens
 from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, index_script, jieba_words,
                              load_segments, page_location, save_segments, segments_cache_file)
 
@@ -76,8 +74,7 @@ MATERIAL_PAGE_CONTEXT = "33eb62fd1688be4d"
 
 
 def material_page_context_digest() -> str:
-    source = inspect.getsource(material_search.SearchPlugin.on_page_context)
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    return source_digest(material_search.SearchPlugin.on_page_context)
 
 
 def _skip_material_rescan(config) -> None:
