@@ -110,3 +110,28 @@ def test_before_any_choice_the_page_follows_a_change_of_the_system_s_setting(ope
     assert seen["visible"] == ["__palette_0"] and seen["saved"] == 0
     assert seen["switching"] == ["", None], "transitions are suppressed while switching, then restored"
     assert seen["colorScheme"] == "dark" and seen["theme"] == header_hex(seen)
+
+
+# Each value the color-scheme <meta> takes, with whether the page's content had been parsed by then.
+RECORD_COLOR_SCHEME = """(() => { window.__colorScheme = [];
+  new MutationObserver(() => {
+    const meta = document.querySelector('meta[name=color-scheme]'), seen = window.__colorScheme;
+    if (meta && meta.content && meta.content !== seen.at(-1)?.value)
+      seen.push({ value: meta.content, content: !!document.querySelector('.md-content') });
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['content'] }); })();"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("system, value", [("light", "light"), ("dark", "dark")])
+def test_the_color_scheme_is_set_before_the_content_is_parsed(browser, server, system, value):
+    # A change of the color-scheme meta restyles every element: once the page is parsed that is a
+    # 190-260 ms task at 4x CPU on a formula page; before the content exists it costs nothing.
+    context = browser.new_context(color_scheme=system)
+    try:
+        page = context.new_page()
+        page.add_init_script(RECORD_COLOR_SCHEME)
+        page.goto(server.url + page_url(OTHER), wait_until="load")
+        page.wait_for_function("() => document.querySelector('meta[name=theme-color]')?.content")
+        assert page.evaluate("window.__colorScheme") == [{"value": value, "content": False}]
+    finally:
+        context.close()
