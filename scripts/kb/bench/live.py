@@ -22,7 +22,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+def wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
@@ -62,7 +62,7 @@ def edit_latency(site_root: Path, page: str, edits: int = 3, timeout: float = 60
     url = f"http://127.0.0.1:{port}{mount_path(site_root)}{url_path}"
     times = []
     try:
-        _wait_http(url, proc, timeout=300)
+        wait_http(url, proc, timeout=300)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             view = browser.new_page()

@@ -1,0 +1,67 @@
+"""`mkdocs serve` shows an edit: the live-reload hook polls every watched folder every 0.1 s
+(scripts/kb/mkdocs_hooks/live_reload.py), and a real `mkdocs serve` of a copy of the repository
+serves the edited page. How fast is measured by `kb bench` (issue 7), not here."""
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from mkdocs.livereload import LiveReloadServer
+
+from kb.bench.live import free_port, mount_path, wait_http
+from sitekit import copy_repository
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _hook():
+    spec = importlib.util.spec_from_file_location("live_reload_hook", REPO / "scripts/kb/mkdocs_hooks/live_reload.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_watched_folder_is_polled_every_tenth_of_a_second(tmp_path):
+    for name in ("docs", "data", "bib"):
+        (tmp_path / name).mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    server.watch(str(tmp_path / "docs"))  # MkDocs watches docs/ and mkdocs.yml before on_serve ...
+    assert {e.timeout for e in server.observer.emitters} == {0.5}
+    server = _hook().on_serve(server, config=None, builder=None)
+    server.watch(str(tmp_path / "data"))  # ... and mkdocs.yml's `watch:` list after it
+    server.watch(str(tmp_path / "bib"))
+    assert len(server.observer.emitters) == 3
+    assert {e.timeout for e in server.observer.emitters} == {0.1}
+
+
+def test_mkdocs_serve_serves_an_edit_of_a_page(tmp_path):
+    root = copy_repository(tmp_path / "kb")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    url = f"http://127.0.0.1:{port}{mount_path(root)}generation/diffusion/"
+    try:
+        wait_http(url, proc, timeout=300)
+        mark = f"实时预览标记{uuid.uuid4().hex[:8]}"
+        page = root / "docs" / "generation" / "diffusion.md"
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{mark}。\n", encoding="utf-8")
+        deadline, served = time.monotonic() + 60, ""
+        while mark not in served and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with urllib.request.urlopen(url, timeout=10) as response:
+                served = response.read().decode("utf-8")
+        assert mark in served, "the edit never reached the served page"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+    assert "Traceback" not in err, err[-2000:]
