@@ -43,11 +43,11 @@ def state(page) -> dict:
 def open_page(browser, server):
     contexts = []
 
-    def run(path: str, scheme: str = "light"):
+    def run(path: str, scheme: str = "light", record: str = RECORD_SWITCHING):
         context = browser.new_context(color_scheme=scheme)
         contexts.append(context)
         page = context.new_page()
-        page.add_init_script(RECORD_SWITCHING)
+        page.add_init_script(record)
         page.goto(server.url + page_url(path), wait_until="load")
         return page
 
@@ -123,15 +123,9 @@ RECORD_COLOR_SCHEME = """(() => { window.__colorScheme = [];
 
 @pytest.mark.browser
 @pytest.mark.parametrize("system, value", [("light", "light"), ("dark", "dark")])
-def test_the_color_scheme_is_set_before_the_content_is_parsed(browser, server, system, value):
+def test_the_color_scheme_is_set_before_the_content_is_parsed(open_page, system, value):
     # A change of the color-scheme meta restyles every element: once the page is parsed that is a
     # 190-260 ms task at 4x CPU on a formula page; before the content exists it costs nothing.
-    context = browser.new_context(color_scheme=system)
-    try:
-        page = context.new_page()
-        page.add_init_script(RECORD_COLOR_SCHEME)
-        page.goto(server.url + page_url(OTHER), wait_until="load")
-        page.wait_for_function("() => document.querySelector('meta[name=theme-color]')?.content")
-        assert page.evaluate("window.__colorScheme") == [{"value": value, "content": False}]
-    finally:
-        context.close()
+    page = open_page(OTHER, system, record=RECORD_COLOR_SCHEME)
+    page.wait_for_function("() => document.querySelector('meta[name=theme-color]')?.content")
+    assert page.evaluate("window.__colorScheme") == [{"value": value, "content": False}]
