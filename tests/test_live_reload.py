@@ -2,7 +2,6 @@
 (scripts/kb/mkdocs_hooks/live_reload.py), and a real `mkdocs serve` of a copy of the repository
 serves the edited page. How fast is measured by `kb bench` (issue 7), not here."""
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -10,21 +9,12 @@ import sys
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
 from kb.bench.live import free_port, mount_path, wait_http
+from kb.mkdocs_hooks import live_reload
 from sitekit import copy_repository
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _hook():
-    spec = importlib.util.spec_from_file_location("live_reload_hook", REPO / "scripts/kb/mkdocs_hooks/live_reload.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_watched_folder_is_polled_every_tenth_of_a_second(tmp_path):
@@ -33,7 +23,7 @@ def test_every_watched_folder_is_polled_every_tenth_of_a_second(tmp_path):
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
     server.watch(str(tmp_path / "docs"))  # MkDocs watches docs/ and mkdocs.yml before on_serve ...
     assert {e.timeout for e in server.observer.emitters} == {0.5}
-    server = _hook().on_serve(server, config=None, builder=None)
+    server = live_reload.on_serve(server, config=None, builder=None)
     server.watch(str(tmp_path / "data"))  # ... and mkdocs.yml's `watch:` list after it
     server.watch(str(tmp_path / "bib"))
     assert len(server.observer.emitters) == 3
