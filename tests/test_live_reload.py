@@ -12,7 +12,7 @@ import uuid
 
 from mkdocs.livereload import LiveReloadServer
 
-from kb.bench.live import free_port, mount_path, wait_http
+from bench.live import free_port, mount_path, wait_http
 from kb.mkdocs_hooks import live_reload
 from sitekit import copy_repository
 

@@ -6,18 +6,10 @@ removes the entries that build did not use, so the folder does not grow with eve
 """
 
 import hashlib
-import inspect
 import json
-import os
-import weakref
 from pathlib import Path
 
 from kb import atomic
-
-
-def enabled() -> bool:
-    """KB_BUILD_CACHE=off builds without any of these caches (to compare, or to rule them out)."""
-    return os.environ.get("KB_BUILD_CACHE", "on") != "off"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -29,26 +21,11 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def source_digest(function) -> str:
-    """sha256 (16 digits) of a function's source: a stand-in for a third-party function, or code that
-    takes over from one, checks it is the version it was written against."""
-    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()[:16]
-
-
-_live: "weakref.WeakSet[BuildCache]" = weakref.WeakSet()
-
-
-def live_caches() -> list["BuildCache"]:
-    """The caches of this process (kb.page_writer hands what a second process used to the build's)."""
-    return list(_live)
-
-
 class BuildCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.used: set[str] = set()
         self.hits = self.misses = 0
-        _live.add(self)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
@@ -82,7 +59,3 @@ class BuildCache:
             path.unlink(missing_ok=True)
         return removed
 
-
-def toc_tokens(items) -> list[dict]:
-    """A page's table of contents as plain data (mkdocs.structure.toc.get_toc takes it back)."""
-    return [{"name": i.title, "id": i.id, "level": i.level, "children": toc_tokens(i.children)} for i in items]

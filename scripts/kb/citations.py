@@ -18,7 +18,33 @@ from html import unescape
 from pathlib import Path
 
 from . import atomic
-from .checks.bibliography import CITATION, CITED_KEY
+
+# The head of a .bib entry: @type{key,
+ENTRY_HEAD = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
+# [@key], [@key1; @key2], [see @key, p. 3]: the syntax mkdocs-bibtex reads.
+CITATION = re.compile(r"\[[^\[\]]*?@(?P<keys>[\w:-]+(?:[^\[\]]*?@[\w:-]+)*)[^\[\]]*\]")
+CITED_KEY = re.compile(r"@([\w:-]+)")
+
+
+def entry_heads(text: str) -> list[tuple[str, str, int]]:
+    """(key, type, line) of every entry of a .bib file's text, in order, without parsing fields."""
+    return [(m.group("key"), m.group("type").lower(), text.count("\n", 0, m.start()) + 1)
+            for m in ENTRY_HEAD.finditer(text) if m.group("type").lower() not in ("comment", "string", "preamble")]
+
+
+def cited_keys(markdown: str) -> list[tuple[str, int]]:
+    """Every cited key of a page with its line, skipping fenced code."""
+    found, in_fence = [], False
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        for block in CITATION.finditer(re.sub(r"`[^`]*`", "", line)):
+            found.extend((key, number) for key in CITED_KEY.findall(block.group(0)))
+    return found
+
 
 ENTRY_HTML = re.compile(
     r'<div id="ref-(?P<key>[^"]+)" class="csl-entry"[^>]*>\s*'

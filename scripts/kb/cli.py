@@ -118,7 +118,12 @@ def cmd_published(args, root: Path) -> int:
 
 
 def cmd_bench(args, root: Path) -> int:
-    from .bench.run import main as bench_main
+    # The benchmark is tooling of this repository (tests/bench/), not part of the installed kb package.
+    if not (root / "tests" / "bench" / "run.py").is_file():
+        print(f"error: {root}/tests/bench/run.py: kb bench runs from a checkout of the knowledge base", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(root / "tests"))
+    from bench.run import main as bench_main
 
     return bench_main(root, args)
 

@@ -13,10 +13,10 @@ import pybtex.database
 import pybtex.scanner
 from pybtex.exceptions import PybtexError
 
+from ..citations import cited_keys, entry_heads  # the build reads citations too: kb.citations owns them
 from ..problems import Problem
 from .base import Context, Page, Rule
 
-ENTRY_HEAD = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
 # Fields every entry needs, and per type the field that says where the work appeared.
 REQUIRED = ("title",)
 # Web pages and repositories often name no person; papers and books always do.
@@ -34,9 +34,6 @@ VENUE = {
 }
 # Same-work identifiers: two entries sharing one of these are one work listed twice.
 IDENTIFIERS = ("eprint", "doi", "url")
-# [@key], [@key1; @key2], [see @key, p. 3]: the syntax mkdocs-bibtex reads.
-CITATION = re.compile(r"\[[^\[\]]*?@(?P<keys>[\w:-]+(?:[^\[\]]*?@[\w:-]+)*)[^\[\]]*\]")
-CITED_KEY = re.compile(r"@([\w:-]+)")
 
 
 @dataclass
@@ -56,12 +53,6 @@ def _normalise_identifier(name: str, value: str) -> str:
     if name == "doi":
         value = re.sub(r"^https?://(dx\.)?doi\.org/", "", value)
     return value
-
-
-def entry_heads(text: str) -> list[tuple[str, str, int]]:
-    """(key, type, line) of every entry of a .bib file's text, in order, without parsing fields."""
-    return [(m.group("key"), m.group("type").lower(), text.count("\n", 0, m.start()) + 1)
-            for m in ENTRY_HEAD.finditer(text) if m.group("type").lower() not in ("comment", "string", "preamble")]
 
 
 def read_store(bib_dir: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
@@ -146,20 +137,6 @@ def check_store(entries: list[Entry]) -> list[Problem]:
             problems.append(Problem(entry.path, entry.line, "BIB004",
                                     f"'{entry.key}' ({entry.type}) lacks {', '.join(missing)}"))
     return problems
-
-
-def cited_keys(markdown: str) -> list[tuple[str, int]]:
-    """Every cited key of a page with its line, skipping fenced code."""
-    found, in_fence = [], False
-    for number, line in enumerate(markdown.split("\n"), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        for block in CITATION.finditer(re.sub(r"`[^`]*`", "", line)):
-            found.extend((key, number) for key in CITED_KEY.findall(block.group(0)))
-    return found
 
 
 def unknown_keys(path: str, markdown: str, known: set[str]) -> list[Problem]:

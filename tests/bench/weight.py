@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..browser import CHROMIUM, CHROMIUM_ARGS, LocalServer, QuietHandler
+from kb.browser import CHROMIUM, CHROMIUM_ARGS, LocalServer, QuietHandler
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map", ".mjs")
 

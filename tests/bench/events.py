@@ -1,10 +1,8 @@
-"""Where a build spends its time: `python -m kb.bench.events build [mkdocs build options]`.
+"""Where a build spends its time: `python -m bench.events build [mkdocs build options]`.
 
 Runs MkDocs in this process with each plugin and hook event handler timed, plus the Markdown
 conversion of each page (Page.render) and the theme's templates, and prints the totals, largest
-first, to stderr when the build ends. Wall-clock time of this process only: run it with
-KB_PRERENDER=off (and KB_BUILD_CACHE=off for a cold build's work), or the pre-render fork does part
-of the work unseen. cProfile attributes the same time but doubles pure-Python code; this costs
+first, to stderr when the build ends (without .cache/ for a cold build's work). cProfile attributes the same time but doubles pure-Python code; this costs
 almost nothing, so its figures add up to the build's.
 """
 

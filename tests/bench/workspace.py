@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from ..topics import load_topics, navigation
+from kb.topics import load_topics, navigation
 from .corpus import make_corpus, parse_page
 
 DEFAULT_CONFIG = "mkdocs.default.yml"
@@ -45,6 +45,13 @@ def copy_repository(root: Path, dest: Path) -> Path:
             shutil.copy2(src, target)
     if (root / ".git").is_dir():
         shutil.copytree(root / ".git", dest / ".git", symlinks=True)
+    elif (root / ".git").is_file():  # a `git worktree`: its .git is a pointer; a clone carries the history
+        clone = dest.parent / f"{dest.name}.clone"
+        subprocess.run(["git", "clone", "-q", "--no-checkout", str(root), str(clone)], check=True, capture_output=True)
+        (clone / ".git").rename(dest / ".git")
+        shutil.rmtree(clone)
+        subprocess.run(["git", "reset", "-q"], cwd=dest, capture_output=True)
+    if (dest / ".git").is_dir():
         # The index describes the original checkout's file times; refresh it for the copy.
         subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=dest, capture_output=True)
     if (root / "node_modules").is_dir() and not (dest / "node_modules").exists():

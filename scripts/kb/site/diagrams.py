@@ -24,13 +24,8 @@ import html
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
-from mkdocs.utils import get_relative_url
-
-from kb.diagrams import DIAGRAMS_DIR, digest, mermaid_version, svg_file
+from kb.diagrams import digest, svg_file
 
 LOADER = "javascripts/mermaid-loader.js"
 DEFAULT_LABEL = "Mermaid 图"
@@ -48,23 +43,6 @@ XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>\s*")
 SVG_TAG = re.compile(r"<svg\b[^>]*>")
 VIEWBOX = re.compile(r'\sviewBox="[-\d.e]+[ ,]+[-\d.e]+[ ,]+(?P<width>[\d.e]+)[ ,]+(?P<height>[\d.e]+)"')
 MAX_WIDTH = re.compile(r'\sstyle="[^"]*max-width:\s*([\d.]+)px')
-
-state: dict = {}
-
-
-def on_config(config):
-    root = Path(config["config_file_path"]).parent
-    state.update(root=root, version=mermaid_version(root), leftover=set())
-    scripts = config["extra_javascript"]
-    scripts[:] = [s for s in scripts if str(s) != LOADER]
-    return config
-
-
-def on_files(files: Files, config) -> Files:
-    for file in list(files):
-        if file.src_uri.startswith(f"{DIAGRAMS_DIR.as_posix()}/") and file.src_uri.endswith(".svg"):
-            files.remove(file)
-    return files
 
 
 def caption_label(before: str, after: str) -> str:
@@ -119,21 +97,9 @@ def prerender(content: str, root: Path, version: str) -> tuple[str, int]:
     return "".join(out), left
 
 
-# Before the other plugins' on_page_content: the print-site plugin (offline build) keeps each
-# page's HTML from that event, and the PDF should show the pre-rendered SVGs too.
-@event_priority(50)
-def on_page_content(content: str, page, config, files) -> str:
-    content, left = prerender(content, state["root"], state["version"])
-    if left:
-        state["leftover"].add(page.file.src_uri)
-    else:
-        state["leftover"].discard(page.file.src_uri)
-    return content
-
-
 # The `mermaid` global until mermaid-loader.js replaces it: keeps Material's configuration and
 # loads the loader (then hands it the configuration and the diagram) on the first render().
-BOOTSTRAP = """<script>/* diagrams without a pre-rendered SVG: scripts/kb/mkdocs_hooks/diagrams.py */
+BOOTSTRAP = """<script>/* diagrams without a pre-rendered SVG: scripts/kb/site/diagrams.py */
 (() => {
   if (typeof window.mermaid !== "undefined" && !(window.mermaid instanceof Element)) return;
   const src = new URL(%s, location.href).href;
@@ -156,30 +122,3 @@ def add_bootstrap(output: str, loader_url: str) -> str:
     tag = BOOTSTRAP % json.dumps(loader_url)
     end = output.rfind("</body>")
     return output[:end] + tag + output[end:] if end >= 0 else output + tag
-
-
-def on_post_page(output: str, page, config) -> str:
-    if state["leftover"]:
-        output = add_bootstrap(output, get_relative_url(LOADER, page.url))
-    return output
-
-
-def on_post_template(output: str, template_name: str, config) -> str:
-    """404.html: a reader may follow a link from it to a page with a fence left (its URLs are absolute)."""
-    if template_name == "404.html" and state["leftover"]:
-        base = config["site_url"] or "/"
-        output = add_bootstrap(output, urlsplit(base).path.rstrip("/") + "/" + LOADER)
-    return output
-
-
-@event_priority(-100)  # after the print-site plugin has written the print page (offline build)
-def on_post_build(config):
-    plugin = config["plugins"].get("print-site")
-    print_page = getattr(plugin, "print_page", None) if plugin and plugin.config.get("enabled") else None
-    if print_page is None:
-        return
-    path = Path(print_page.file.abs_dest_path)
-    if path.is_file():
-        text = path.read_text(encoding="utf-8")
-        if FENCE.search(text):
-            path.write_text(add_bootstrap(text, get_relative_url(LOADER, print_page.url)), encoding="utf-8")

@@ -1,9 +1,5 @@
-"""Generate the page that lists every missing figure, from the markers in the pages.
-
-Generated at build time, so it can never disagree with the pages.
-"""
-
-from mkdocs.structure.files import File, Files
+"""The page that lists every missing figure, from the markers in the pages: generated at build
+time, so it can never disagree with the pages."""
 
 from kb.markers import parse_missing_figures
 
@@ -23,20 +19,20 @@ title: 缺失图片清单
 """
 
 
-def on_files(files: Files, config) -> Files:
+def missing_figures_page(pages) -> str:
+    """The page's Markdown, from (src_uri, Markdown) of the site's pages in any order."""
     rows = []
     total = 0
-    for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
-        if file.src_uri == PAGE or file.abs_src_path is None:
+    for src_uri, text in sorted(pages):
+        if src_uri == PAGE:
             continue
-        originals = parse_missing_figures(file.content_string)
+        originals = parse_missing_figures(text)
         if not originals:
             continue
         total += len(originals)
-        rows.append(f"## [{file.src_uri}]({file.src_uri})\n")
+        rows.append(f"## [{src_uri}]({src_uri})\n")
         rows.append(f"共 {len(originals)} 张。\n")
         rows.extend(f"{i}. `{name}`" for i, name in enumerate(originals, start=1))
         rows.append("")
     summary = f"目前共缺失 **{total}** 张图片，分布在 {len([r for r in rows if r.startswith('## ')])} 个页面。\n\n"
-    files.append(File.generated(config, PAGE, content=INTRO + summary + "\n".join(rows) + "\n"))
-    return files
+    return INTRO + summary + "\n".join(rows) + "\n"

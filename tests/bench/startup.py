@@ -1,6 +1,6 @@
 """A page's start-up cost in Chromium, for comparing two builds of the same pages.
 
-`python -m kb.bench.startup SITE_DIR [SITE_DIR ...] --page PATH [--page PATH ...] [--runs N]`
+`python -m bench.startup SITE_DIR [SITE_DIR ...] --page PATH [--page PATH ...] [--runs N]`
 
 Lighthouse's performance score on this 2-core machine spreads by 8-15 points over runs of the same
 page, which hides a change of a few points. This loads each page in headless Chromium at 4x CPU
@@ -16,7 +16,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from ..browser import CHROMIUM, CHROMIUM_ARGS
+from kb.browser import CHROMIUM, CHROMIUM_ARGS
 from .weight import StaticServer
 
 CPU_SLOWDOWN = 4
@@ -82,7 +82,7 @@ def table(results: dict, runs: int) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kb.bench.startup", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__.split("\n\n")[0])
     parser.add_argument("sites", nargs="+", type=Path, help="built site folders (mkdocs build -d ...)")
     parser.add_argument("--page", action="append", required=True, help="URL path of a page, e.g. generation/diffusion/")
     parser.add_argument("--runs", type=int, default=7)

@@ -1,1 +1,0 @@
-"""`kb bench`: build time, page weight, Lighthouse and live-reload figures, ours vs default Material."""
