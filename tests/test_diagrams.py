@@ -260,7 +260,7 @@ def test_every_image_has_alt_text_loads_lazily_and_enlarges(built_site):
         # glightbox wraps each content image in a link to the full-size file
         assert html.count('class="glightbox"') >= len([t for t in _images(html) if "assets/figures/" in t])
     assert seen >= 5
-    assert (site / "assets" / "javascripts" / "glightbox.min.js").is_file()
+    assert (site / "vendor" / "glightbox" / "js" / "glightbox.min.js").is_file()
 
 
 @pytest.mark.browser

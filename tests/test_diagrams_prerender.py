@@ -16,7 +16,7 @@ from checkkit import run_checks
 from kb import diagrams
 from kb.checks.registry import rule_by_id
 from kb.errors import KbError
-from kb.mkdocs_hooks.diagrams import DEFAULT_LABEL, prerender
+from kb.site.diagrams import DEFAULT_LABEL, prerender
 from sitekit import ROOT, page_url
 
 KB = [sys.executable, "-m", "kb.cli"]
@@ -132,7 +132,7 @@ def test_labels_and_fences_left_for_the_browser(tmp_path):
 
 
 def test_the_wrapper_carries_the_svg_s_natural_width_and_aspect_ratio():
-    from kb.mkdocs_hooks.diagrams import size_style
+    from kb.site.diagrams import size_style
 
     svg = '<svg id="a" width="100%" style="max-width: 1434.078125px;" viewBox="0 0 1434.078125 94" role="x"><g/></svg>'
     assert size_style(svg) == ' style="--kb-width: 1434.078px; --kb-ratio: 0.065547"'

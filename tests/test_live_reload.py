@@ -1,6 +1,5 @@
-"""`mkdocs serve` shows an edit: the live-reload hook polls every watched folder every 0.1 s
-(scripts/kb/mkdocs_hooks/live_reload.py), and a real `mkdocs serve` of a copy of the repository
-serves the edited page. How fast is measured by `kb bench` (issue 7), not here."""
+"""`mkdocs serve` shows an edit: a real `mkdocs serve` of a copy of the repository serves the edited
+page. How fast is measured by `kb bench` (issue 7), not here."""
 
 import os
 import signal
@@ -10,24 +9,8 @@ import time
 import urllib.request
 import uuid
 
-from mkdocs.livereload import LiveReloadServer
-
 from bench.live import free_port, mount_path, wait_http
-from kb.mkdocs_hooks import live_reload
 from sitekit import copy_repository
-
-
-def test_every_watched_folder_is_polled_every_tenth_of_a_second(tmp_path):
-    for name in ("docs", "data", "bib"):
-        (tmp_path / name).mkdir()
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
-    server.watch(str(tmp_path / "docs"))  # MkDocs watches docs/ and mkdocs.yml before on_serve ...
-    assert {e.timeout for e in server.observer.emitters} == {0.5}
-    server = live_reload.on_serve(server, config=None, builder=None)
-    server.watch(str(tmp_path / "data"))  # ... and mkdocs.yml's `watch:` list after it
-    server.watch(str(tmp_path / "bib"))
-    assert len(server.observer.emitters) == 3
-    assert {e.timeout for e in server.observer.emitters} == {0.1}
 
 
 def test_mkdocs_serve_serves_an_edit_of_a_page(tmp_path):

@@ -1,4 +1,4 @@
-"""Formulas rendered at build time (kb.math_render, scripts/kb/mkdocs_hooks/math.py): arithmatex's
+"""Formulas rendered at build time (kb.math_render, scripts/kb/site/plugin.py): arithmatex's
 HTML in, KaTeX's HTML (from the real KaTeX on Node) out, in the same wrapper; the cache; a formula
 KaTeX cannot parse is a warning naming the page; without node every formula is left to KaTeX in the
 browser. In the built site: formula pages carry KaTeX's output and stylesheet and load none of its

@@ -1,6 +1,6 @@
 """`kb offline`: the site for reading without a network, as a zip and as one PDF.
 
-1. `mkdocs build --strict` with KB_OFFLINE=true: Material's offline plugin (no directory URLs,
+1. `mkdocs build --strict -f offline.yml`: Material's offline plugin (no directory URLs,
    the search index inlined so search works from file://) and the print-site plugin, which adds
    print_page.html, every page on one page with a table of contents.
 2. The zip: that site under one folder; unzip and open llm-notes/index.html from disk.
@@ -15,7 +15,6 @@ Both files are written under a temporary name and renamed at the end: nothing ha
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -123,15 +122,15 @@ class OfflineResult:
 
 
 def build_site(root: Path, site_dir: Path) -> None:
-    """The offline variant of the site (KB_OFFLINE=true) into site_dir, strictly."""
-    env = {**os.environ, "KB_OFFLINE": "true"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-                            cwd=root, env=env, capture_output=True, text=True)
+    """The offline variant of the site (offline.yml: mkdocs.yml with the offline options on) into
+    site_dir, strictly."""
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", "offline.yml",
+                             "--site-dir", str(site_dir)], cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         lines = [line for line in result.stderr.splitlines() if "ERROR" in line or "WARNING" in line]
         raise KbError("mkdocs.yml", "offline build failed: " + (lines[-1] if lines else result.stderr[-500:]))
     if not (site_dir / PRINT_PAGE).is_file():
-        raise KbError("mkdocs.yml", f"the offline build wrote no {PRINT_PAGE} (is the print-site plugin enabled by KB_OFFLINE?)")
+        raise KbError("mkdocs.yml", f"the offline build wrote no {PRINT_PAGE} (is the print-site plugin enabled in offline.yml?)")
 
 
 def make_zip(site_dir: Path, zip_path: Path) -> int:

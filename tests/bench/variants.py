@@ -54,17 +54,23 @@ def build(engine: str, out: Path, project: Path = ROOT, strict: bool = True) -> 
     if engine == "site":
         mkdocs_build(out, config=config, strict=strict)
     elif engine in ("material", "pagefind", "pagefind+glossary"):
-        mkdocs_build(out, {"KB_SEARCH_ENGINE": "material"}, config=config, strict=strict)
+        material = project / "mkdocs.material.yml"
+        material.write_text("INHERIT: mkdocs.yml\nplugins:\n  kb:\n    search_engine: material\n", encoding="utf-8")
+        try:
+            mkdocs_build(out, config=material, strict=strict)
+        finally:
+            material.unlink()
         if engine.startswith("pagefind"):
             if engine == "pagefind+glossary":
                 add_hidden_glossary(out, project)
             run_pagefind(out)
     elif engine == "material-fixed":
         fixed = project / "mkdocs.material-fixed.yml"
-        fixed.write_text("INHERIT: mkdocs.yml\nplugins:\n  search:\n    lang: [zh, en]\n    pipeline: []\n",
+        fixed.write_text("INHERIT: mkdocs.yml\nplugins:\n  search:\n    lang: [zh, en]\n    pipeline: []\n"
+                         "  kb:\n    search_engine: material\n",
                          encoding="utf-8")
         try:
-            mkdocs_build(out, {"KB_SEARCH_ENGINE": "material"}, config=fixed, strict=strict)
+            mkdocs_build(out, config=fixed, strict=strict)
         finally:
             fixed.unlink()
         patch_material_worker(out)

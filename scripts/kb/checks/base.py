@@ -97,7 +97,8 @@ class Context:
 
     @cached_property
     def redirect_maps(self) -> dict[str, str]:
-        for plugin in self.mkdocs_config.get("plugins") or []:
+        plugins = self.mkdocs_config.get("plugins") or []
+        for plugin in [plugins] if isinstance(plugins, dict) else plugins:  # a mapping or a list
             if isinstance(plugin, dict) and "redirects" in plugin:
                 return dict((plugin["redirects"] or {}).get("redirect_maps") or {})
         return {}

@@ -61,7 +61,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(-100)  # after Material's offline plugin has added its polyfill
     def on_config(self, config):
         self._stop_katex()  # `mkdocs serve`: a build that failed half-way may have left one running
-        root = self.root = Path(config.config_file_path).parent
+        root = self.root = Path(config.config_file_path).resolve().parent  # -f gives a relative path
         self.cache_dir = root / ".cache"
         if self.config.offline:
             config.theme["features"] = offline.offline_features(config.theme["features"])
