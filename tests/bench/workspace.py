@@ -14,7 +14,7 @@ from kb.topics import load_topics, navigation
 from .corpus import make_corpus, parse_page
 
 DEFAULT_CONFIG = "mkdocs.default.yml"
-# Pages our hooks generate (not in docs/); links to them stay valid in our build.
+# Pages the kb plugin generates (not in docs/); links to them stay valid in our build.
 GENERATED = ("references.md", "missing-figures.md")
 GIT_ENV = {"GIT_AUTHOR_NAME": "kb bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
            "GIT_COMMITTER_NAME": "kb bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
