@@ -8,7 +8,7 @@ from kb.checks.base import Context
 def _set_redirects(root, maps: str):
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("      redirect_maps: {}\n", f"      redirect_maps:\n{maps}"), encoding="utf-8")
+    config.write_text(text.replace("    redirect_maps: {}\n", f"    redirect_maps:\n{maps}"), encoding="utf-8")
 
 
 def test_the_list_holds_the_pages_of_the_deployed_site():
