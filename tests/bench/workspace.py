@@ -4,6 +4,7 @@ Everything is written under a temporary folder; docs/ of the repository is only 
 """
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -121,7 +122,9 @@ def site_navigation(site_root: Path) -> list | None:
 
 
 def write_default_config(site_root: Path) -> Path:
-    """mkdocs.yml for default Material on the same pages: theme material, default plugins, same nav.
+    """mkdocs.yml for default Material on the same pages: theme material, default plugins, same nav,
+    and the same Markdown extensions (the issue's baseline: what the site adds is then what the kb
+    plugin, the overrides and the other plugins cost).
 
     The navigation is the content's structure, not a Material setting: without it
     Material lists every page in every page (O(pages²) HTML), which no site of
@@ -132,8 +135,17 @@ def write_default_config(site_root: Path) -> Path:
     if nav:
         config["nav"] = _existing_nav(nav, site_root / "docs")
     path = site_root / DEFAULT_CONFIG
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # The extensions' block as written: its !!python tags name functions safe_dump cannot write.
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+                    + markdown_extensions_block((site_root / "mkdocs.yml").read_text(encoding="utf-8")),
+                    encoding="utf-8")
     return path
+
+
+def markdown_extensions_block(config_text: str) -> str:
+    """The top-level `markdown_extensions:` block of a mkdocs.yml's text, or ''."""
+    found = re.search(r"^markdown_extensions:.*?(?=^\S|\Z)", config_text, re.S | re.M)
+    return found.group(0) if found else ""
 
 
 class LenientLoader(yaml.SafeLoader):
