@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 
 from kb import yamlio
 from kb.checks.bibliography import cited_keys, entry_heads
-from kb.citations import CitationError, cite, footnotes, insert_references, placeholder, start_format_store
+from kb.citations import CitationError, cite, expand_reading_lists, footnotes, insert_references, placeholder, start_format_store
 from kb.csl import write_derived_style
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -113,6 +113,7 @@ def _store_entries(root: Path) -> list[tuple[str, str]]:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri == PAGE:
         return references_page(*state["page"])
+    markdown = expand_reading_lists(markdown, state["keys"])
     markdown, keys, unknown = cite(markdown, state["keys"])
     for key in unknown:
         log.warning(f"Doc file '{page.file.src_uri}' cites unknown key '{key}' (not in bib/)")
