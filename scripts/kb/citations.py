@@ -186,8 +186,8 @@ def insert_references(html: str, placeholders: dict[str, str], references: dict[
 #     :::
 #
 # Each item becomes "**BERT**：<the formatted reference>" (through the same placeholder as a footnote).
-READING_LIST = re.compile(r"^::: *bibliography *\n(?P<body>.*?)^::: *$", re.M | re.S)
-READING_ITEM = re.compile(r"^(?P<marker>[-*+]|\d+[.)]) +(?P<label>[^\n@\[]*?)[\s:：]*\[@(?P<key>[^\]\s;,]+)\] *$")
+READING_LIST = re.compile(r"^(?P<indent>[ \t]*)::: *bibliography *\n(?P<body>.*?)^(?P=indent)::: *$", re.M | re.S)
+READING_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)]) +(?P<label>[^\n@\[]*?)[\s:：]*\[@(?P<key>[^\]\s;,]+)\] *$")
 
 
 def expand_reading_lists(markdown: str, known: set[str]) -> str:
@@ -206,10 +206,9 @@ def expand_reading_lists(markdown: str, known: set[str]) -> str:
         if key not in known:
             return line
         label = m.group("label").strip()
-        return f"{m.group('marker')} " + (f"**{label}**：" if label else "") + placeholder(key)
+        return f"{m.group('indent')}{m.group('marker')} " + (f"**{label}**：" if label else "") + placeholder(key)
 
     def block(match: re.Match) -> str:
-        body = "\n".join(item(line) for line in match.group("body").strip("\n").split("\n"))
-        return f'<div class="reading-list" markdown>\n\n{body}\n\n</div>\n'
+        return "\n".join(item(line) for line in match.group("body").strip("\n").split("\n")) + "\n"
 
     return READING_LIST.sub(block, markdown)
