@@ -98,6 +98,19 @@ def synthetic_image(size: int):
     return img * 2 - 1
 
 
+
+def kv_cache_bytes(context, *, layers: int, width: int, bytes_per_value: float, batch: int = 1):
+    """Bytes of the key-value cache of a multi-head decoder: 2 (key and value) x layers x width x
+    bytes per value, per token of context and per sequence in the batch."""
+    return 2 * layers * width * bytes_per_value * np.asarray(context, dtype=float) * batch
+
+
+def speculative_expected_tokens(gamma, alpha: float):
+    """Leviathan et al. (2023) Eq. (1): tokens produced per target-model run,
+    (1 - alpha^(gamma+1)) / (1 - alpha), for gamma drafted tokens and acceptance rate alpha."""
+    g = np.asarray(gamma, dtype=float)
+    return (1 - alpha ** (g + 1)) / (1 - alpha)
+
 # --- the plots ---------------------------------------------------------------------------------
 
 def _logspace(lo: float, hi: float, n: int = 200):
@@ -247,6 +260,49 @@ def plot_ddpm(d: dict):
     return fig
 
 
+
+def plot_kv_cache(k: dict):
+    import matplotlib.pyplot as plt
+
+    gb = 1e9
+    n = np.linspace(0, k["max_context"], 257)
+    weights = k["params"] * k["bytes_per_value"] / gb
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for batch, colour in zip(k["batches"], (BLUE, GREEN, ORANGE)):
+        kv = kv_cache_bytes(n, layers=k["layers"], width=k["width"], bytes_per_value=k["bytes_per_value"],
+                            batch=batch) / gb
+        ax.plot(n, kv, color=colour, lw=2, label=f"KV cache, batch {batch}")
+    ax.axhline(weights, color=GREY, ls="--", lw=1.5, label=f"weights: {k['params'] / 1e9:g}B params x {k['bytes_per_value']:g} bytes")
+    per_token = kv_cache_bytes(1, layers=k["layers"], width=k["width"], bytes_per_value=k["bytes_per_value"])
+    ax.set_title(f"{k['model']}: {k['layers']} layers, d = {k['width']}, FP16"
+                 f"  ({per_token / 1e6:.2f} MB per token per sequence)", fontsize=9)
+    ax.set_xlabel("Context length n (tokens)")
+    ax.set_ylabel("Memory (GB)")
+    ax.set_xlim(0, k["max_context"])
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8, loc="center left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_speculative(s: dict):
+    import matplotlib.pyplot as plt
+
+    gamma = np.arange(0, s["max_gamma"] + 1)
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for alpha, colour in zip(s["alphas"], (BLUE, GREEN, ORANGE)):
+        ax.plot(gamma, speculative_expected_tokens(gamma, alpha), "o-", color=colour, ms=3.5, lw=1.8,
+                label=rf"$\alpha$ = {alpha:g}")
+        ax.axhline(1 / (1 - alpha), color=colour, ls=":", lw=1)
+    ax.set_xlabel(r"Drafted tokens per round $\gamma$")
+    ax.set_ylabel("Expected tokens per target-model run")
+    ax.set_title(r"$E = (1 - \alpha^{\gamma+1}) / (1 - \alpha)$; dotted: limit $1/(1-\alpha)$", fontsize=9)
+    ax.set_xlim(0, s["max_gamma"])
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # file under assets/figures/
@@ -260,6 +316,8 @@ FIGURES = [
     Figure("chinchilla-frontier.svg", "hoffmann2022training", plot_frontier),
     Figure("lr-warmup-cosine.svg", "lr_schedule", plot_lr),
     Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
+    Figure("kv-cache-opt13b.svg", "kv_cache_opt13b", plot_kv_cache),
+    Figure("speculative-expected-tokens.svg", "leviathan2023fast", plot_speculative),
 ]
 
 
