@@ -299,11 +299,11 @@ def plot_metric_choice(m: dict):
     colours = plt.get_cmap("viridis")(np.linspace(0.1, 0.8, len(m["target_lengths"])))
     for length, colour in zip(m["target_lengths"], colours):
         accuracy, distance = metric_from_token_loss(loss, length)
-        exact.semilogx(loss, accuracy, color=colour, lw=2, label=f"target length {length}")
-        edit.semilogx(loss, distance, color=colour, lw=2, label=f"target length {length}")
-    exact.set_ylabel("Exact match $p^{L}$")
+        exact.semilogx(loss, accuracy, color=colour, lw=2, label=rf"target length $\ell$ = {length}")
+        edit.semilogx(loss, distance, color=colour, lw=2, label=rf"target length $\ell$ = {length}")
+    exact.set_ylabel(r"Exact match $p^{\ell}$")
     exact.set_title("Nonlinear metric: looks sudden", fontsize=9)
-    edit.set_ylabel("Token edit distance $L(1-p)$")
+    edit.set_ylabel(r"Token edit distance $\ell\,(1-p)$")
     edit.set_title("Linear metric: changes smoothly", fontsize=9)
     for ax in (exact, edit):
         ax.set_xlabel(r"Per-token loss $L_{CE}$ (reversed: larger models to the right)")
