@@ -82,7 +82,7 @@ def test_committed_figures_are_what_kb_figures_draws():
     result = subprocess.run([sys.executable, "-m", "kb.cli", "figures", "--check"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 figures, 0 differ" in result.stderr
+    assert f"{len(figures.FIGURES)} figures, 0 differ" in result.stderr
 
 
 def test_drawing_twice_gives_the_same_bytes(constants):
@@ -113,3 +113,20 @@ def test_bad_constants_file_is_one_error_line_and_writes_nothing(tmp_path):
     assert result.returncode != 0
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "assets").exists()
+
+
+def test_kaplan_allocation_at_one_pf_day_is_the_table_6_scale(constants):
+    allocation = constants["compute_optimal_allocation"]
+    n_opt, d_opt = figures.kaplan_allocation(allocation["pf_day_flops"], allocation)
+    assert np.isclose(n_opt, 1.3e9) and np.isclose(d_opt, 2.0e10)
+    n_ten, _ = figures.kaplan_allocation(10 * allocation["pf_day_flops"], allocation)
+    assert np.isclose(n_ten / n_opt, 10 ** 0.73)
+
+
+def test_exact_match_is_sharper_than_edit_distance():
+    loss = np.array([2.0, 0.5, 0.05])
+    accuracy, distance = figures.metric_from_token_loss(loss, 10)
+    p = np.exp(-loss)
+    assert np.allclose(accuracy, p ** 10) and np.allclose(distance, 10 * (1 - p))
+    single, _ = figures.metric_from_token_loss(loss, 1)
+    assert np.allclose(single, p)

@@ -325,9 +325,9 @@ FIGURES = [
     Figure("chinchilla-isoflop.svg", "hoffmann2022training", plot_isoflop),
     Figure("chinchilla-frontier.svg", "hoffmann2022training", plot_frontier),
     Figure("lr-warmup-cosine.svg", "lr_schedule", plot_lr),
-    Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
     Figure("compute-optimal-allocation.svg", "compute_optimal_allocation", plot_allocation),
     Figure("emergence-metric-choice.svg", "schaeffer2023emergent", plot_metric_choice),
+    Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),  # last: test_figures redraws FIGURES[-1]
 ]
 
 
