@@ -126,3 +126,18 @@ def test_speculative_expected_tokens_is_the_geometric_sum_of_eq_1():
     for gamma in range(0, 8):
         assert figures.speculative_expected_tokens(gamma, alpha) == pytest.approx(sum(alpha ** i for i in range(gamma + 1)))
     assert figures.speculative_expected_tokens(200, alpha) == pytest.approx(1 / (1 - alpha))
+def test_kaplan_allocation_at_one_pf_day_is_the_table_6_scale(constants):
+    allocation = constants["compute_optimal_allocation"]
+    n_opt, d_opt = figures.kaplan_allocation(allocation["pf_day_flops"], allocation)
+    assert np.isclose(n_opt, 1.3e9) and np.isclose(d_opt, 2.0e10)
+    n_ten, _ = figures.kaplan_allocation(10 * allocation["pf_day_flops"], allocation)
+    assert np.isclose(n_ten / n_opt, 10 ** 0.73)
+
+
+def test_exact_match_is_sharper_than_edit_distance():
+    loss = np.array([2.0, 0.5, 0.05])
+    accuracy, distance = figures.metric_from_token_loss(loss, 10)
+    p = np.exp(-loss)
+    assert np.allclose(accuracy, p ** 10) and np.allclose(distance, 10 * (1 - p))
+    single, _ = figures.metric_from_token_loss(loss, 1)
+    assert np.allclose(single, p)

@@ -260,7 +260,6 @@ def plot_ddpm(d: dict):
     return fig
 
 
-
 def plot_kv_cache(k: dict):
     import matplotlib.pyplot as plt
 
@@ -285,6 +284,50 @@ def plot_kv_cache(k: dict):
     return fig
 
 
+def kaplan_allocation(c_flops, k: dict):
+    """Kaplan et al. (2020) Appendix A, Table 6: N_opt = N_e C_min^p_N and D_opt = D_e C_min^p_D,
+    C_min in PF-days (1 PF-day = 8.64e19 FLOPs, §1.3); `c_flops` is converted first."""
+    c = np.asarray(c_flops, dtype=float) / k["pf_day_flops"]
+    law = k["kaplan"]
+    return law["n_scale"] * c ** law["n_exponent"], law["d_scale"] * c ** law["d_exponent"]
+
+
+def metric_from_token_loss(token_loss, target_length: int):
+    """Schaeffer et al. (2023) §2: with per-token probability p = exp(-L_CE), exact match over
+    `target_length` tokens is p^L (nonlinear in p) and token edit distance is about L(1 - p) (linear)."""
+    p = np.exp(-np.asarray(token_loss, dtype=float))
+    return p ** target_length, target_length * (1 - p)
+
+
+def plot_allocation(a: dict):
+    import matplotlib.pyplot as plt
+
+    c = _logspace(*a["compute_range"])
+    kaplan_n, kaplan_d = kaplan_allocation(c, a)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.9))
+    panels = ((axes[0], kaplan_n, a["kaplan"]["n_exponent"], 0, "Parameters $N_{opt}$"),
+              (axes[1], kaplan_d, a["kaplan"]["d_exponent"], 2, "Training tokens $D_{opt}$"))
+    for ax, kaplan, exponent, column, ylabel in panels:
+        ax.loglog(c, kaplan, color=ORANGE, lw=2, label=rf"Kaplan et al.: $\propto C^{{{exponent}}}$ (Table 6)")
+        for rows, colour, marker, label in ((a["chinchilla_approach1"], BLUE, "o", "Hoffmann et al. Approach 1 (Table 3)"),
+                                             (a["chinchilla_approach2"], GREEN, "^", "Hoffmann et al. Approach 2 (Table A3)")):
+            flops = [row[1] for row in rows]
+            values = [row[column] for row in rows]
+            ax.loglog(flops, values, marker + "-", color=colour, ms=5, lw=1.2, label=label)
+        for model, model_colour, model_marker in zip(a["models"], (GREY, RED), ("s", "*")):
+            flops = 6 * model["params"] * model["tokens"]
+            value = model["params"] if column == 0 else model["tokens"]
+            ax.loglog([flops], [value], model_marker, color=model_colour, ms=11 if model_marker == "*" else 8,
+                      label=f"{model['name']} ($C \\approx 6ND$)")
+        ax.set_xlabel("Training compute $C$ (FLOPs)")
+        ax.set_ylabel(ylabel)
+        ax.set_xlim(*a["compute_range"])
+    for ax in axes:
+        ax.legend(fontsize=7.5, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
 def plot_speculative(s: dict):
     import matplotlib.pyplot as plt
 
@@ -303,6 +346,29 @@ def plot_speculative(s: dict):
     fig.tight_layout()
     return fig
 
+
+def plot_metric_choice(m: dict):
+    import matplotlib.pyplot as plt
+
+    loss = _logspace(*m["token_loss_range"])
+    fig, (exact, edit) = plt.subplots(1, 2, figsize=(10, 3.6))
+    colours = plt.get_cmap("viridis")(np.linspace(0.1, 0.8, len(m["target_lengths"])))
+    for length, colour in zip(m["target_lengths"], colours):
+        accuracy, distance = metric_from_token_loss(loss, length)
+        exact.semilogx(loss, accuracy, color=colour, lw=2, label=rf"target length $\ell$ = {length}")
+        edit.semilogx(loss, distance, color=colour, lw=2, label=rf"target length $\ell$ = {length}")
+    exact.set_ylabel(r"Exact match $p^{\ell}$")
+    exact.set_title("Nonlinear metric: looks sudden", fontsize=9)
+    edit.set_ylabel(r"Token edit distance $\ell\,(1-p)$")
+    edit.set_title("Linear metric: changes smoothly", fontsize=9)
+    for ax in (exact, edit):
+        ax.set_xlabel(r"Per-token loss $L_{CE}$ (reversed: larger models to the right)")
+        ax.set_xlim(m["token_loss_range"][1], m["token_loss_range"][0])
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # file under assets/figures/
@@ -315,9 +381,11 @@ FIGURES = [
     Figure("chinchilla-isoflop.svg", "hoffmann2022training", plot_isoflop),
     Figure("chinchilla-frontier.svg", "hoffmann2022training", plot_frontier),
     Figure("lr-warmup-cosine.svg", "lr_schedule", plot_lr),
-    Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
     Figure("kv-cache-opt13b.svg", "kv_cache_opt13b", plot_kv_cache),
     Figure("speculative-expected-tokens.svg", "leviathan2023fast", plot_speculative),
+    Figure("compute-optimal-allocation.svg", "compute_optimal_allocation", plot_allocation),
+    Figure("emergence-metric-choice.svg", "schaeffer2023emergent", plot_metric_choice),
+    Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
 ]
 
 
