@@ -369,6 +369,88 @@ def plot_metric_choice(m: dict):
     return fig
 
 
+def sinusoidal_position_encoding(positions: int, d: int, base: float):
+    """Vaswani et al. (2017) §3.5: PE(pos, 2i) = sin(pos / base^(2i/d)), PE(pos, 2i+1) = cos(same)."""
+    pos = np.arange(positions)[:, None]
+    angle = pos / base ** (np.arange(0, d, 2)[None, :] / d)
+    pe = np.empty((positions, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(angle), np.cos(angle)
+    return pe
+
+
+def pipeline_bubble_fraction(stages, microbatches):
+    """Huang et al. (2019) §2.3: idle share of a GPipe step, (K - 1) / (M + K - 1)."""
+    return (stages - 1) / (microbatches + stages - 1)
+
+
+def zero_model_state_bytes(psi: float, nd: int, k: float) -> dict:
+    """Rajbhandari et al. (2020) §5, Fig. 1: per-device bytes of (fp16 params, fp16 grads, optimizer
+    states) for baseline data parallelism and ZeRO stages P_os, P_os+g, P_os+g+p."""
+    params, grads, states = 2 * psi, 2 * psi, k * psi
+    return {"Baseline DP": (params, grads, states),
+            "P_os": (params, grads, states / nd),
+            "P_os+g": (params, grads / nd, states / nd),
+            "P_os+g+p": (params / nd, grads / nd, states / nd)}
+
+
+def plot_sinusoidal_pe(c: dict):
+    import matplotlib.pyplot as plt
+
+    pe = sinusoidal_position_encoding(c["positions"], c["d"], c["base"])
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    image = ax.imshow(pe, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    ax.grid(False)
+    ax.set_xlabel("Dimension of the encoding (2i: sin, 2i+1: cos)")
+    ax.set_ylabel("Position pos")
+    ax.set_title(rf"$PE_{{(pos,2i)}} = \sin(pos / {c['base']:g}^{{2i/d}})$, "
+                 rf"$PE_{{(pos,2i+1)}} = \cos(pos / {c['base']:g}^{{2i/d}})$,  d = {c['d']}", fontsize=9)
+    fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    fig.tight_layout()
+    return fig
+
+
+def plot_pipeline_bubble(c: dict):
+    import matplotlib.pyplot as plt
+
+    m = np.arange(1, c["max_microbatches"] + 1)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for stages, colour in zip(c["stages"], (BLUE, GREEN, ORANGE, RED)):
+        ax.plot(m, pipeline_bubble_fraction(stages, m), color=colour, lw=2, label=f"K = {stages} stages")
+        rule = c["negligible_from"] * stages  # GPipe: negligible when M >= 4K
+        if rule <= m[-1]:
+            ax.plot([rule], [pipeline_bubble_fraction(stages, rule)], "o", color=colour, ms=6)
+    ax.set_xlabel("Micro-batches per mini-batch M")
+    ax.set_ylabel("Bubble share of the step")
+    ax.set_ylim(0, 1)
+    ax.set_xlim(1, m[-1])
+    ax.set_title("(K - 1) / (M + K - 1); dots: M = 4K, where GPipe finds the bubble negligible", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_zero_memory(c: dict):
+    import matplotlib.pyplot as plt
+
+    stages = zero_model_state_bytes(c["psi"], c["nd"], c["k"])
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    names = list(stages)
+    bottom = np.zeros(len(names))
+    for part, colour, label in ((0, BLUE, "fp16 parameters (2 bytes)"), (1, ORANGE, "fp16 gradients (2 bytes)"),
+                                (2, GREEN, f"optimizer states (K = {c['k']:g} bytes)")):
+        gb = np.array([stages[n][part] for n in names]) / 1e9
+        ax.bar(names, gb, bottom=bottom, color=colour, label=label, width=0.6)
+        bottom += gb
+    for i, total in enumerate(bottom):
+        ax.text(i, total + 2, f"{total:.1f} GB", ha="center", fontsize=9)
+    ax.set_ylabel("Model states per GPU (GB)")
+    ax.set_ylim(0, bottom.max() * 1.15)
+    ax.set_title(rf"$\Psi$ = {c['psi'] / 1e9:g}B parameters, $N_d$ = {c['nd']} data-parallel GPUs", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # file under assets/figures/
@@ -386,6 +468,9 @@ FIGURES = [
     Figure("compute-optimal-allocation.svg", "compute_optimal_allocation", plot_allocation),
     Figure("emergence-metric-choice.svg", "schaeffer2023emergent", plot_metric_choice),
     Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
+    Figure("sinusoidal-position-encoding.svg", "vaswani2017attention", plot_sinusoidal_pe),
+    Figure("pipeline-bubble.svg", "huang2019gpipe", plot_pipeline_bubble),
+    Figure("zero-memory.svg", "rajbhandari2020zero", plot_zero_memory),
 ]
 
 
