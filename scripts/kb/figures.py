@@ -247,6 +247,29 @@ def plot_ddpm(d: dict):
     return fig
 
 
+def plot_zero_shot_cot(k: dict):
+    """Kojima et al. (2022), abstract: accuracy of zero-shot vs Zero-shot-CoT prompting, as grouped bars."""
+    import matplotlib.pyplot as plt
+
+    tasks = k["benchmarks"]
+    x = np.arange(len(tasks))
+    width = 0.36
+    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    for offset, field, colour, label in ((-width / 2, "zero_shot", GREY, "Zero-shot"),
+                                         (width / 2, "zero_shot_cot", BLUE, "Zero-shot-CoT")):
+        values = [t[field] for t in tasks]
+        bars = ax.bar(x + offset, values, width, color=colour, label=label)
+        ax.bar_label(bars, labels=[f"{v:.1f}" for v in values], fontsize=8, padding=2)
+    ax.set_xticks(x, [t["name"] for t in tasks])
+    ax.set_ylabel("Accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(f"{k['model']}: adding \"Let's think step by step\"", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(axis="x", visible=False)
+    fig.tight_layout()
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # file under assets/figures/
@@ -259,6 +282,7 @@ FIGURES = [
     Figure("chinchilla-isoflop.svg", "hoffmann2022training", plot_isoflop),
     Figure("chinchilla-frontier.svg", "hoffmann2022training", plot_frontier),
     Figure("lr-warmup-cosine.svg", "lr_schedule", plot_lr),
+    Figure("zero-shot-cot.svg", "kojima2022large", plot_zero_shot_cot),
     Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
 ]
 
