@@ -10,11 +10,11 @@ import re
 MISSING_FIGURE_TYPE = "missing-figure"
 TODO_TYPE = "todo"
 
-# `!!!` (one figure, a box) or `???` (several figures of a section, one collapsed line): the body
-# names every original, `a.png`、`b.png`.
+# `!!!` (one figure, a box) or `???` (several figures of a section, one collapsed line): the body's
+# sentence names every original in backticks, `a.png`、`b.png`, before "已丢失" or "是外部链接".
 _MISSING_RE = re.compile(
     rf"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?) {MISSING_FIGURE_TYPE} \"(?P<title>[^\"]*)\"\n"
-    r"(?:[ \t]*\n)?[ \t]+原图(?:文件)? (?P<originals>`[^`]+`(?:、`[^`]+`)*)",
+    r"(?:[ \t]*\n)?[ \t]+原图(?:文件)? (?P<originals>[^\n]*?)(?:已丢失|是外部链接)",
     re.M,
 )
 _ORIGINAL = re.compile(r"`([^`]+)`")
