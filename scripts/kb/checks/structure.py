@@ -14,14 +14,12 @@ from .base import Context, Page, Rule
 from .text import body_start_line, mask_code
 
 MAX_PLACEHOLDERS = 3
-# Notes, not failures, until the pages under editorial review are mended (issue 20); then blocking.
-BLOCKING = False
 
 _BOX = "!!! missing-figure \"图片缺失\"\n\n    原图文件 `{}` 已丢失；找回后请放入 `assets/` 并替换此处。\n"
 _COLLAPSED = ("??? missing-figure \"此处缺失 2 张原图\"\n\n"
               "    原图文件 `a.png`、`b.png` 已丢失；找回后请放入 `assets/` 并替换此处。\n")
 
-RULES = tuple(Rule(*args, blocking=BLOCKING) for args in (
+RULES = tuple(Rule(*args) for args in (
     ("PAGE001", "连续的“图片缺失”或“待撰写”提示框合并成一个（折叠的 ??? missing-figure 列出全部原图）",
      _BOX.format("a.png") + "\n" + _BOX.format("b.png"), _COLLAPSED),
     ("PAGE002", f"一页最多 {MAX_PLACEHOLDERS} 个占位提示框：能重画的图重画，其余按节合并",
@@ -41,11 +39,7 @@ HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 ORDERED = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d+)[.)][ \t]+\S")
 HEADING_NUMBER = re.compile(r"^[(（](?P<number>\d+)[)）]")
 CITATION_ONLY_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[@[^\]]+\][ \t]*$")
-BIBLIOGRAPHY_OPEN, BLOCK_CLOSE = re.compile(r"^::: *bibliography *$"), re.compile(r"^::: *$")
-
-
-def _problem(path: str, line: int, rule: str, message: str) -> Problem:
-    return Problem(path, line, rule, message, blocking=BLOCKING)
+BIBLIOGRAPHY_OPEN, BLOCK_CLOSE = re.compile(r"^[ \t]*::: *bibliography *$"), re.compile(r"^[ \t]*::: *$")
 
 
 def check(page: Page, ctx: Context) -> list[Problem]:
@@ -62,12 +56,12 @@ def _placeholders(page: Page, lines: list[str], start: int) -> list[Problem]:
             continue
         boxes.append(number)
         if previous_box_end is not None and not _has_content(lines[previous_box_end:number]):
-            out.append(_problem(page.path, number + 1, "PAGE001",
+            out.append(Problem(page.path, number + 1, "PAGE001",
                                "a placeholder box right after another: merge them into one collapsed marker "
                                "(??? missing-figure naming every original)"))
         previous_box_end = _block_end(lines, number)
     if len(boxes) > MAX_PLACEHOLDERS:
-        out.append(_problem(page.path, boxes[MAX_PLACEHOLDERS] + 1, "PAGE002",
+        out.append(Problem(page.path, boxes[MAX_PLACEHOLDERS] + 1, "PAGE002",
                            f"{len(boxes)} placeholder boxes on one page (at most {MAX_PLACEHOLDERS}): redraw what "
                            "can be redrawn, merge the rest one per section"))
     return out
@@ -94,7 +88,7 @@ def _empty_headings(page: Page, lines: list[str], start: int) -> list[Problem]:
     for i, (number, level) in enumerate(headings):
         following = headings[i + 1] if i + 1 < len(headings) else (len(lines), 0)
         if following[1] <= level and not _has_content(lines[number + 1:following[0]]):
-            out.append(_problem(page.path, number + 1, "PAGE003",
+            out.append(Problem(page.path, number + 1, "PAGE003",
                                f"heading '{lines[number].strip()}' has nothing under it"))
     return out
 
@@ -118,7 +112,7 @@ def _numbering(page: Page, lines: list[str], start: int) -> list[Problem]:
             first, last = lists[indent]
             # "1. 1. 1." (Markdown numbers them itself) is fine; otherwise each number is the last plus one.
             if value != last + 1 and not value == first == last:
-                out.append(_problem(page.path, number + 1, "PAGE004",
+                out.append(Problem(page.path, number + 1, "PAGE004",
                                    f"item {value} follows item {last}: number the items one by one"))
         lists[indent] = (lists.get(indent, (value, value))[0], value)
     # "(1) (2) (4)" headings of one level within one parent section.
@@ -135,7 +129,7 @@ def _numbering(page: Page, lines: list[str], start: int) -> list[Problem]:
             continue
         value = int(numbered.group("number"))
         if level in last_by_level and value != last_by_level[level] + 1:
-            out.append(_problem(page.path, number + 1, "PAGE004",
+            out.append(Problem(page.path, number + 1, "PAGE004",
                                f"heading ({value}) follows ({last_by_level[level]}): number the headings one by one"))
         last_by_level[level] = value
     return out
@@ -150,7 +144,7 @@ def _citation_only_items(page: Page, lines: list[str], start: int) -> list[Probl
         elif BLOCK_CLOSE.match(line):
             in_bibliography = False
         elif not in_bibliography and CITATION_ONLY_ITEM.match(line):
-            out.append(_problem(page.path, number + 1, "PAGE005",
+            out.append(Problem(page.path, number + 1, "PAGE005",
                                "a list item that is only a citation renders as a bare '[1]': "
                                "put the list in a ::: bibliography block"))
     return out
