@@ -19,20 +19,20 @@ _BOX = "!!! missing-figure \"图片缺失\"\n\n    原图文件 `{}` 已丢失�
 _COLLAPSED = ("??? missing-figure \"此处缺失 2 张原图\"\n\n"
               "    原图文件 `a.png`、`b.png` 已丢失；找回后请放入 `assets/` 并替换此处。\n")
 
-RULES = tuple(Rule(*args) for args in (
-    ("PAGE001", "连续的“图片缺失”或“待撰写”提示框合并成一个（折叠的 ??? missing-figure 列出全部原图）",
-     _BOX.format("a.png") + "\n" + _BOX.format("b.png"), _COLLAPSED),
-    ("PAGE002", f"一页最多 {MAX_PLACEHOLDERS} 个占位提示框：能重画的图重画，其余按节合并",
-     "\n".join(f"## 第 {i} 节\n\n正文。\n\n" + _BOX.format(f"{i}.png") for i in range(1, 5)),
-     "\n".join(f"## 第 {i} 节\n\n正文。\n" for i in range(1, 4)) + "\n" + _COLLAPSED),
-    ("PAGE003", "标题下要有内容：空标题删去，或写上这一节",
-     "## 模型\n\n## 数据\n\n数据的来源。\n", "## 模型\n\n模型的结构。\n\n## 数据\n\n数据的来源。\n"),
-    ("PAGE004", "编号连续：有序列表和“(1) (2)”式小标题不跳号、不重号",
-     "1. 收集\n2. 清洗\n4. 去重\n", "1. 收集\n2. 清洗\n3. 去重\n"),
-    ("PAGE005", "只有引用的列表项会显示成一个孤零零的“[1]”：放进 ::: bibliography 块，显示完整著录",
-     "- [@devlin2019bert]\n- [@liu2019roberta]\n",
-     "::: bibliography\n\n- BERT [@devlin2019bert]\n- [@liu2019roberta]\n\n:::\n"),
-))
+RULES = (
+    Rule("PAGE001", "连续的“图片缺失”或“待撰写”提示框合并成一个（折叠的 ??? missing-figure 列出全部原图）",
+         _BOX.format("a.png") + "\n" + _BOX.format("b.png"), _COLLAPSED),
+    Rule("PAGE002", f"一页最多 {MAX_PLACEHOLDERS} 个占位提示框：能重画的图重画，其余按节合并",
+         "\n".join(f"## 第 {i} 节\n\n正文。\n\n" + _BOX.format(f"{i}.png") for i in range(1, 5)),
+         "\n".join(f"## 第 {i} 节\n\n正文。\n" for i in range(1, 4)) + "\n" + _COLLAPSED),
+    Rule("PAGE003", "标题下要有内容：空标题删去，或写上这一节",
+         "## 模型\n\n## 数据\n\n数据的来源。\n", "## 模型\n\n模型的结构。\n\n## 数据\n\n数据的来源。\n"),
+    Rule("PAGE004", "编号连续：有序列表和“(1) (2)”式小标题不跳号、不重号",
+         "1. 收集\n2. 清洗\n4. 去重\n", "1. 收集\n2. 清洗\n3. 去重\n"),
+    Rule("PAGE005", "只有引用的列表项会显示成一个孤零零的“[1]”：放进 ::: bibliography 块，显示完整著录",
+         "- [@devlin2019bert]\n- [@liu2019roberta]\n",
+         "::: bibliography\n\n- BERT [@devlin2019bert]\n- [@liu2019roberta]\n\n:::\n"),
+)
 
 PLACEHOLDER = re.compile(rf"^[ \t]*(?:!!!|\?\?\?\+?) (?:{MISSING_FIGURE_TYPE}|{TODO_TYPE})\b")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
