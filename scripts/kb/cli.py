@@ -169,12 +169,15 @@ def cmd_diagrams(args, root: Path) -> int:
 
 
 def cmd_offline(args, root: Path) -> int:
-    """The offline site as a zip (works from file://, search included) and one PDF."""
+    """The offline site as a zip (works from file://, search included), one EPUB and one PDF."""
     from . import offline
 
     out = Path(args.out) if args.out else root / "dist"
     result = offline.build(root, out.resolve(), pdf=not args.no_pdf)
     print(f"wrote {result.zip_path} ({result.zip_path.stat().st_size / 2**20:.1f} MiB, {result.pages} HTML pages)")
+    b = result.epub_stats
+    print(f"wrote {result.epub_path} ({result.epub_path.stat().st_size / 2**20:.1f} MiB; {b['chapters']} chapters, "
+          f"{b['formulas']} formulas as MathML, {b['diagrams']} SVGs, {b['resources']} image files)")
     if not args.no_pdf:
         s = result.print_stats
         print(f"wrote {result.pdf_path} ({result.pdf_path.stat().st_size / 2**20:.1f} MiB; "

@@ -98,6 +98,19 @@ def synthetic_image(size: int):
     return img * 2 - 1
 
 
+
+def kv_cache_bytes(context, *, layers: int, width: int, bytes_per_value: float, batch: int = 1):
+    """Bytes of the key-value cache of a multi-head decoder: 2 (key and value) x layers x width x
+    bytes per value, per token of context and per sequence in the batch."""
+    return 2 * layers * width * bytes_per_value * np.asarray(context, dtype=float) * batch
+
+
+def speculative_expected_tokens(gamma, alpha: float):
+    """Leviathan et al. (2023) Eq. (1): tokens produced per target-model run,
+    (1 - alpha^(gamma+1)) / (1 - alpha), for gamma drafted tokens and acceptance rate alpha."""
+    g = np.asarray(gamma, dtype=float)
+    return (1 - alpha ** (g + 1)) / (1 - alpha)
+
 # --- the plots ---------------------------------------------------------------------------------
 
 def _logspace(lo: float, hi: float, n: int = 200):
@@ -247,6 +260,197 @@ def plot_ddpm(d: dict):
     return fig
 
 
+def plot_kv_cache(k: dict):
+    import matplotlib.pyplot as plt
+
+    gb = 1e9
+    n = np.linspace(0, k["max_context"], 257)
+    weights = k["params"] * k["bytes_per_value"] / gb
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for batch, colour in zip(k["batches"], (BLUE, GREEN, ORANGE)):
+        kv = kv_cache_bytes(n, layers=k["layers"], width=k["width"], bytes_per_value=k["bytes_per_value"],
+                            batch=batch) / gb
+        ax.plot(n, kv, color=colour, lw=2, label=f"KV cache, batch {batch}")
+    ax.axhline(weights, color=GREY, ls="--", lw=1.5, label=f"weights: {k['params'] / 1e9:g}B params x {k['bytes_per_value']:g} bytes")
+    per_token = kv_cache_bytes(1, layers=k["layers"], width=k["width"], bytes_per_value=k["bytes_per_value"])
+    ax.set_title(f"{k['model']}: {k['layers']} layers, d = {k['width']}, FP16"
+                 f"  ({per_token / 1e6:.2f} MB per token per sequence)", fontsize=9)
+    ax.set_xlabel("Context length n (tokens)")
+    ax.set_ylabel("Memory (GB)")
+    ax.set_xlim(0, k["max_context"])
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8, loc="center left")
+    fig.tight_layout()
+    return fig
+
+
+def kaplan_allocation(c_flops, k: dict):
+    """Kaplan et al. (2020) Appendix A, Table 6: N_opt = N_e C_min^p_N and D_opt = D_e C_min^p_D,
+    C_min in PF-days (1 PF-day = 8.64e19 FLOPs, §1.3); `c_flops` is converted first."""
+    c = np.asarray(c_flops, dtype=float) / k["pf_day_flops"]
+    law = k["kaplan"]
+    return law["n_scale"] * c ** law["n_exponent"], law["d_scale"] * c ** law["d_exponent"]
+
+
+def metric_from_token_loss(token_loss, target_length: int):
+    """Schaeffer et al. (2023) §2: with per-token probability p = exp(-L_CE), exact match over
+    `target_length` tokens is p^L (nonlinear in p) and token edit distance is about L(1 - p) (linear)."""
+    p = np.exp(-np.asarray(token_loss, dtype=float))
+    return p ** target_length, target_length * (1 - p)
+
+
+def plot_allocation(a: dict):
+    import matplotlib.pyplot as plt
+
+    c = _logspace(*a["compute_range"])
+    kaplan_n, kaplan_d = kaplan_allocation(c, a)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.9))
+    panels = ((axes[0], kaplan_n, a["kaplan"]["n_exponent"], 0, "Parameters $N_{opt}$"),
+              (axes[1], kaplan_d, a["kaplan"]["d_exponent"], 2, "Training tokens $D_{opt}$"))
+    for ax, kaplan, exponent, column, ylabel in panels:
+        ax.loglog(c, kaplan, color=ORANGE, lw=2, label=rf"Kaplan et al.: $\propto C^{{{exponent}}}$ (Table 6)")
+        for rows, colour, marker, label in ((a["chinchilla_approach1"], BLUE, "o", "Hoffmann et al. Approach 1 (Table 3)"),
+                                             (a["chinchilla_approach2"], GREEN, "^", "Hoffmann et al. Approach 2 (Table A3)")):
+            flops = [row[1] for row in rows]
+            values = [row[column] for row in rows]
+            ax.loglog(flops, values, marker + "-", color=colour, ms=5, lw=1.2, label=label)
+        for model, model_colour, model_marker in zip(a["models"], (GREY, RED), ("s", "*")):
+            flops = 6 * model["params"] * model["tokens"]
+            value = model["params"] if column == 0 else model["tokens"]
+            ax.loglog([flops], [value], model_marker, color=model_colour, ms=11 if model_marker == "*" else 8,
+                      label=f"{model['name']} ($C \\approx 6ND$)")
+        ax.set_xlabel("Training compute $C$ (FLOPs)")
+        ax.set_ylabel(ylabel)
+        ax.set_xlim(*a["compute_range"])
+    for ax in axes:
+        ax.legend(fontsize=7.5, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_speculative(s: dict):
+    import matplotlib.pyplot as plt
+
+    gamma = np.arange(0, s["max_gamma"] + 1)
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for alpha, colour in zip(s["alphas"], (BLUE, GREEN, ORANGE)):
+        ax.plot(gamma, speculative_expected_tokens(gamma, alpha), "o-", color=colour, ms=3.5, lw=1.8,
+                label=rf"$\alpha$ = {alpha:g}")
+        ax.axhline(1 / (1 - alpha), color=colour, ls=":", lw=1)
+    ax.set_xlabel(r"Drafted tokens per round $\gamma$")
+    ax.set_ylabel("Expected tokens per target-model run")
+    ax.set_title(r"$E = (1 - \alpha^{\gamma+1}) / (1 - \alpha)$; dotted: limit $1/(1-\alpha)$", fontsize=9)
+    ax.set_xlim(0, s["max_gamma"])
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_metric_choice(m: dict):
+    import matplotlib.pyplot as plt
+
+    loss = _logspace(*m["token_loss_range"])
+    fig, (exact, edit) = plt.subplots(1, 2, figsize=(10, 3.6))
+    colours = plt.get_cmap("viridis")(np.linspace(0.1, 0.8, len(m["target_lengths"])))
+    for length, colour in zip(m["target_lengths"], colours):
+        accuracy, distance = metric_from_token_loss(loss, length)
+        exact.semilogx(loss, accuracy, color=colour, lw=2, label=rf"target length $\ell$ = {length}")
+        edit.semilogx(loss, distance, color=colour, lw=2, label=rf"target length $\ell$ = {length}")
+    exact.set_ylabel(r"Exact match $p^{\ell}$")
+    exact.set_title("Nonlinear metric: looks sudden", fontsize=9)
+    edit.set_ylabel(r"Token edit distance $\ell\,(1-p)$")
+    edit.set_title("Linear metric: changes smoothly", fontsize=9)
+    for ax in (exact, edit):
+        ax.set_xlabel(r"Per-token loss $L_{CE}$ (reversed: larger models to the right)")
+        ax.set_xlim(m["token_loss_range"][1], m["token_loss_range"][0])
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sinusoidal_position_encoding(positions: int, d: int, base: float):
+    """Vaswani et al. (2017) §3.5: PE(pos, 2i) = sin(pos / base^(2i/d)), PE(pos, 2i+1) = cos(same)."""
+    pos = np.arange(positions)[:, None]
+    angle = pos / base ** (np.arange(0, d, 2)[None, :] / d)
+    pe = np.empty((positions, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(angle), np.cos(angle)
+    return pe
+
+
+def pipeline_bubble_fraction(stages, microbatches):
+    """Huang et al. (2019) §2.3: idle share of a GPipe step, (K - 1) / (M + K - 1)."""
+    return (stages - 1) / (microbatches + stages - 1)
+
+
+def zero_model_state_bytes(psi: float, nd: int, k: float) -> dict:
+    """Rajbhandari et al. (2020) §5, Fig. 1: per-device bytes of (fp16 params, fp16 grads, optimizer
+    states) for baseline data parallelism and ZeRO stages P_os, P_os+g, P_os+g+p."""
+    params, grads, states = 2 * psi, 2 * psi, k * psi
+    return {"Baseline DP": (params, grads, states),
+            "P_os": (params, grads, states / nd),
+            "P_os+g": (params, grads / nd, states / nd),
+            "P_os+g+p": (params / nd, grads / nd, states / nd)}
+
+
+def plot_sinusoidal_pe(c: dict):
+    import matplotlib.pyplot as plt
+
+    pe = sinusoidal_position_encoding(c["positions"], c["d"], c["base"])
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    image = ax.imshow(pe, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    ax.grid(False)
+    ax.set_xlabel("Dimension of the encoding (2i: sin, 2i+1: cos)")
+    ax.set_ylabel("Position pos")
+    ax.set_title(rf"$PE_{{(pos,2i)}} = \sin(pos / {c['base']:g}^{{2i/d}})$, "
+                 rf"$PE_{{(pos,2i+1)}} = \cos(pos / {c['base']:g}^{{2i/d}})$,  d = {c['d']}", fontsize=9)
+    fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    fig.tight_layout()
+    return fig
+
+
+def plot_pipeline_bubble(c: dict):
+    import matplotlib.pyplot as plt
+
+    m = np.arange(1, c["max_microbatches"] + 1)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for stages, colour in zip(c["stages"], (BLUE, GREEN, ORANGE, RED)):
+        ax.plot(m, pipeline_bubble_fraction(stages, m), color=colour, lw=2, label=f"K = {stages} stages")
+        rule = c["negligible_from"] * stages  # GPipe: negligible when M >= 4K
+        if rule <= m[-1]:
+            ax.plot([rule], [pipeline_bubble_fraction(stages, rule)], "o", color=colour, ms=6)
+    ax.set_xlabel("Micro-batches per mini-batch M")
+    ax.set_ylabel("Bubble share of the step")
+    ax.set_ylim(0, 1)
+    ax.set_xlim(1, m[-1])
+    ax.set_title("(K - 1) / (M + K - 1); dots: M = 4K, where GPipe finds the bubble negligible", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_zero_memory(c: dict):
+    import matplotlib.pyplot as plt
+
+    stages = zero_model_state_bytes(c["psi"], c["nd"], c["k"])
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    names = list(stages)
+    bottom = np.zeros(len(names))
+    for part, colour, label in ((0, BLUE, "fp16 parameters (2 bytes)"), (1, ORANGE, "fp16 gradients (2 bytes)"),
+                                (2, GREEN, f"optimizer states (K = {c['k']:g} bytes)")):
+        gb = np.array([stages[n][part] for n in names]) / 1e9
+        ax.bar(names, gb, bottom=bottom, color=colour, label=label, width=0.6)
+        bottom += gb
+    for i, total in enumerate(bottom):
+        ax.text(i, total + 2, f"{total:.1f} GB", ha="center", fontsize=9)
+    ax.set_ylabel("Model states per GPU (GB)")
+    ax.set_ylim(0, bottom.max() * 1.15)
+    ax.set_title(rf"$\Psi$ = {c['psi'] / 1e9:g}B parameters, $N_d$ = {c['nd']} data-parallel GPUs", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # file under assets/figures/
@@ -259,7 +463,14 @@ FIGURES = [
     Figure("chinchilla-isoflop.svg", "hoffmann2022training", plot_isoflop),
     Figure("chinchilla-frontier.svg", "hoffmann2022training", plot_frontier),
     Figure("lr-warmup-cosine.svg", "lr_schedule", plot_lr),
+    Figure("kv-cache-opt13b.svg", "kv_cache_opt13b", plot_kv_cache),
+    Figure("speculative-expected-tokens.svg", "leviathan2023fast", plot_speculative),
+    Figure("compute-optimal-allocation.svg", "compute_optimal_allocation", plot_allocation),
+    Figure("emergence-metric-choice.svg", "schaeffer2023emergent", plot_metric_choice),
     Figure("ddpm-linear-schedule.svg", "ho2020denoising", plot_ddpm),
+    Figure("sinusoidal-position-encoding.svg", "vaswani2017attention", plot_sinusoidal_pe),
+    Figure("pipeline-bubble.svg", "huang2019gpipe", plot_pipeline_bubble),
+    Figure("zero-memory.svg", "rajbhandari2020zero", plot_zero_memory),
 ]
 
 

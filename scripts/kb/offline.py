@@ -19,15 +19,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from . import epub
 from .browser import CHROMIUM, CHROMIUM_ARGS, LocalServer
 from .errors import KbError
+from .topics import load_topics
 
 ZIP_NAME = "llm-notes-offline.zip"
+EPUB_NAME = "llm-notes.epub"
+# The book's appendices after the topic pages: (title, page of the built offline site).
+EPUB_APPENDICES = [("术语表", "glossary.html"), ("参考文献", "references.html"), ("原始笔记", "sources.html")]
 PDF_NAME = "llm-notes.pdf"
 ZIP_FOLDER = "llm-notes"
 PRINT_PAGE = "print_page.html"
@@ -117,8 +123,10 @@ PREPARE_JS = """
 class OfflineResult:
     zip_path: Path
     pdf_path: Path
+    epub_path: Path
     pages: int  # HTML pages in the zip
     print_stats: dict
+    epub_stats: dict
 
 
 def build_site(root: Path, site_dir: Path) -> None:
@@ -158,12 +166,32 @@ def cjk_font_present() -> bool:
     return bool(listed.strip())
 
 
+def _config_value(root: Path, key: str) -> str:
+    """A top-level scalar of mkdocs.yml (site_url, site_name ...), read without the plugins' tags."""
+    for line in (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{key}:"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
 def site_path(root: Path) -> str:
     """The path of site_url ("/llm-notes/"): the site's scripts ask for files under it."""
-    for line in (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("site_url:"):
-            return "/" + urlparse(line.split(":", 1)[1].strip()).path.strip("/") + "/"
-    return "/"
+    return "/" + urlparse(_config_value(root, "site_url")).path.strip("/") + "/"
+
+
+def last_commit_time(root: Path) -> str:
+    """When the content last changed (the last commit, UTC), so the same commit makes the same book."""
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
+    stamp = int(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else int(time.time())
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+
+
+def write_book(root: Path, site_dir: Path, epub_path: Path) -> dict:
+    """The EPUB of the built offline site (kb.epub), in topic-map order."""
+    chapters = epub.chapters_from_topics(load_topics(root / "data" / "topics.yaml"), EPUB_APPENDICES)
+    return epub.write_epub(site_dir, chapters, epub_path, title=_config_value(root, "site_name"),
+                           description=_config_value(root, "site_description"),
+                           site_url=_config_value(root, "site_url"), modified=last_commit_time(root))
 
 
 def print_pdf(site_dir: Path, pdf_path: Path, base: str = "/") -> dict:
@@ -231,7 +259,8 @@ def build(root: Path, out_dir: Path, *, pdf: bool = True) -> OfflineResult:
         site = work / "site"
         build_site(root, site)
         pages = make_zip(site, out_dir / ZIP_NAME)
+        book = write_book(root, site, out_dir / EPUB_NAME)
         stats = print_pdf(site, out_dir / PDF_NAME, site_path(root)) if pdf else {}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return OfflineResult(out_dir / ZIP_NAME, out_dir / PDF_NAME, pages, stats)
+    return OfflineResult(out_dir / ZIP_NAME, out_dir / PDF_NAME, out_dir / EPUB_NAME, pages, stats, book)

@@ -11,6 +11,7 @@ SITE_PAGES = [
     {"术语表": "glossary.md"},  # generated from data/glossary.yaml (scripts/kb/mkdocs_hooks/glossary.py)
     {"标签": "tags.md"},
     {"缺失图片清单": "missing-figures.md"},
+    {"最近更新": "changes.md"},  # generated from git history (the kb plugin, scripts/kb/site/contributors.py)
 ]
 
 

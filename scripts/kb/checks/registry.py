@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..problems import Problem
 from . import (bibliography, characters, diagrams, external, frontmatter, html_safety, images, links, markdown_lint,
-               navigation, normal_form, redirects, typography)
+               navigation, normal_form, redirects, structure, typography)
 from .base import Check, Context, Page, Rule, read_page
 
 CHECKS: tuple[Check, ...] = (
@@ -19,6 +19,7 @@ CHECKS: tuple[Check, ...] = (
     Check("links", "链接", links.RULES, page=links.check),
     Check("images", "图片", images.RULES, page=images.check),
     Check("diagrams", "示意图", diagrams.RULES, page=diagrams.check),
+    Check("page structure", "页面结构", structure.RULES, page=structure.check),
     Check("citations", "引用与文献库", bibliography.RULES, page=bibliography.check_page_citations, site=bibliography.check_bib),
     Check("typography", "中文排版", typography.RULES, page=typography.check),
     Check("markdown lint", "Markdown 写法", markdown_lint.RULES, site=markdown_lint.check_pages),

@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from ..markers import missing_figure
+from ..markers import missing_figures
 
 HTML_IMG = re.compile(r"<img\b[^>]*?/?>", re.I)
 OBSIDIAN_EMBED = re.compile(r"!\[\[([^\]|#]+\.(?:png|jpe?g|gif|svg|webp|bmp))(?:\|[^\]]*)?\]\]", re.I)
@@ -79,22 +79,41 @@ def replace_unavailable_images(text: str, resolve: Callable[[str], str | None]) 
 
     `resolve(src)` returns the new path for a local image that exists, or None.
     Remote images are never embedded: the site loads nothing from third-party hosts.
+    Lost figures that follow each other (only blank lines between, same indentation and kind)
+    share one collapsed marker, so a slide-heavy note does not become a wall of boxes.
     """
-    out = []
+    out: list[str] = []
+    run: list[str] = []  # originals of the lost figures in the current run
+    run_key: tuple[str, bool] | None = None  # (indent, remote) of that run
+    blanks = 0  # blank lines seen since the run's last figure
+
+    def close_run():
+        nonlocal run, run_key, blanks
+        if run:
+            out.append(missing_figures(run, remote=run_key[1], indent=run_key[0]))
+            out.extend([""] * blanks)
+        run, run_key, blanks = [], None, 0
+
     for line in text.split("\n"):
         m = IMAGE_LINE.match(line)
         if not m:
+            if run and not line.strip():
+                blanks += 1
+                continue
+            close_run()
             out.append(line)
             continue
         src = m.group("src1") or m.group("src2")
         indent = m.group("indent")
-        if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I):
-            out.append(missing_figure(src, remote=True, indent=indent))
+        remote = bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I))
+        new_src = None if remote else resolve(src)
+        if new_src is not None:
+            close_run()
+            out.append(f"{indent}![{m.group('alt').strip()}]({new_src})")
             continue
-        new_src = resolve(src)
-        if new_src is None:
-            out.append(missing_figure(src, remote=False, indent=indent))
-        else:
-            alt = m.group("alt").strip()
-            out.append(f"{indent}![{alt}]({new_src})")
+        if run and run_key != (indent, remote):
+            close_run()
+        run.append(src)
+        run_key, blanks = (indent, remote), 0
+    close_run()
     return "\n".join(out)

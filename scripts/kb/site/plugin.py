@@ -11,7 +11,8 @@ Features, in the order a page meets them:
 - vendored assets (kb.site.vendor): front-end packages from node_modules, never a CDN.
 - diagrams (kb.site.diagrams): ```mermaid -> the SVG `kb diagrams` drew.
 - math (kb.math_render): formulas -> KaTeX's HTML at build time, one Node process per build.
-- missing figures (kb.site.missing_figures), contributors (kb.contributors, kb.site.contributors).
+- missing figures (kb.site.missing_figures), contributors and the 最近更新 page with its feed
+  (kb.contributors, kb.changes, kb.site.contributors).
 - images and lightbox (kb.site.images, kb.site.lightbox): lazy images, alt text required, GLightbox.
 - glossary (kb.glossary): the glossary page and hover definitions.
 - search (kb.search_index, kb.site.search): the site's index and worker behind Material's search box.
@@ -31,7 +32,9 @@ from mkdocs.utils import get_relative_url
 
 from kb import yamlio
 from kb.build_cache import BuildCache
-from kb.citations import CitationError, cite, footnotes, insert_references, placeholder, start_format_store
+from kb.changes import FEED as WHATS_NEW_FEED, PAGE as WHATS_NEW_PAGE
+from kb.citations import (CitationError, cite, expand_reading_lists, footnotes, insert_references, placeholder,
+                          start_format_store)
 from kb.contributors import history
 from kb.csl import write_derived_style
 from kb.diagrams import DIAGRAMS_DIR, mermaid_version
@@ -127,6 +130,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"error: data/glossary.yaml: page(s) not in docs/: {', '.join(missing)}")
         titles = {page["path"]: page["title"] for section in self.topics for page in section["pages"]}
         files.append(File.generated(config, GLOSSARY_PAGE, content=glossary_page(self.terms, titles, GLOSSARY_PAGE)))
+        page_titles = {self.docs_prefix + f.src_uri: contributors.page_title(f.content_string, f.src_uri)
+                       for f in files.documentation_pages() if f.abs_src_path is not None}
+        page, feed = contributors.whats_new(self.history, page_titles, site_url=config.site_url or "",
+                                            site_name=config.site_name, docs_prefix=self.docs_prefix)
+        files.append(File.generated(config, WHATS_NEW_PAGE, content=page))
+        files.append(File.generated(config, WHATS_NEW_FEED, content=feed))
         return files
 
     def _add_references_page(self, files: Files, config) -> None:
@@ -157,6 +166,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         if page.file.src_uri == citations.PAGE:
             return citations.references_page(*self.references)
+        markdown = expand_reading_lists(markdown, self.bib_keys)
         markdown, keys, unknown = cite(markdown, self.bib_keys)
         for key in unknown:
             log.warning(f"Doc file '{page.file.src_uri}' cites unknown key '{key}' (not in bib/)")
