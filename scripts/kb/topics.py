@@ -4,7 +4,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from kb import yamlio
+from kb import schema
 
 # Pages outside the topic map that the navigation still shows, after the home page.
 SITE_PAGES = [
@@ -16,8 +16,14 @@ SITE_PAGES = [
 ]
 
 
+# The shape of data/topics.yaml (kb.schema; kb check DATA001 reports every problem with its line).
+TOPICS = [{"section": str, "en": str,
+           "pages": [{"path": schema.PAGE_PATH, "title": str, "en": str, "summary": str, "icon?": schema.ICON}]}]
+
+
 def load_topics(path: Path) -> list[dict]:
-    return yamlio.load(path.read_text(encoding="utf-8")) or []
+    """The topic map; KbError("data/topics.yaml:LINE", problem) when it is not of the agreed shape."""
+    return schema.read(path, TOPICS, "data/topics.yaml")
 
 
 def navigation(topics: list[dict]) -> list:

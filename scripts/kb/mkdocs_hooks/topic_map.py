@@ -2,13 +2,19 @@
 
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
+from kb.errors import KbError
 from kb.topics import cards, load_topics, navigation
 
 MARKER = "<!-- topic-map -->"
 
 
 def _topics(config) -> list[dict]:
-    return load_topics(Path(config["config_file_path"]).parent / "data" / "topics.yaml")
+    try:
+        return load_topics(Path(config["config_file_path"]).parent / "data" / "topics.yaml")
+    except KbError as exc:  # a one-line error, not a traceback
+        raise PluginError(f"error: {exc}") from exc
 
 
 def on_config(config):
