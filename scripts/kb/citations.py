@@ -10,6 +10,7 @@ the same, so the switch touched no page.
 
 import hashlib
 import json
+import logging
 import os
 import re
 import subprocess
@@ -25,6 +26,9 @@ ENTRY_HTML = re.compile(
     r'(?:<div class="csl-left-margin">.*?</div>\s*<div class="csl-right-inline">(?P<body>.*?)</div>|(?P<plain>.*?))\s*</div>',
     re.S,
 )
+
+
+log = logging.getLogger("mkdocs.kb.citations")
 
 
 class CitationError(RuntimeError):
@@ -51,10 +55,11 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
     digest = hashlib.sha256(csl.read_bytes())
     for bib in bib_files:
         digest.update(bib.name.encode() + b"\0" + bib.read_bytes())
-    cached = cache_dir / f"references-{digest.hexdigest()[:16]}.json" if cache_dir else None
-    if cached and cached.is_file():
-        references = json.loads(cached.read_text(encoding="utf-8"))
-        return lambda: references
+    key = digest.hexdigest()
+    cached = cache_dir / f"references-{key[:16]}.json" if cache_dir else None
+    stored = read_cache_entry(cached, key) if cached else None
+    if stored is not None:
+        return lambda: stored
     args = [pandoc_path(), "--citeproc", "--csl", str(csl), "-f", "markdown", "-t", "html", "--wrap=none"]
     for bib in bib_files:
         args += ["--bibliography", str(bib)]
@@ -70,32 +75,85 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
         if done:
             return done[0]
         if os.getpid() != owner:  # a forked process (kb.prerender): pandoc's output is the starter's to read
-            return _stored_by_owner(cached)
+            return _stored_by_owner(cached, key)
         stdout, stderr = pandoc.communicate()
         if pandoc.returncode != 0:
-            raise CitationError(f"pandoc could not format bib/: {stderr.strip()}")
+            raise CitationError(pandoc_error(stderr, bib_files))
         references = {}
         for m in ENTRY_HTML.finditer(stdout):
             body = (m.group("body") or m.group("plain") or "").strip()
             references[unescape(m.group("key"))] = re.sub(r"\s+", " ", body)
         if cached:
-            for old in cached.parent.glob("references-*.json"):
-                old.unlink()
-            atomic.write_text(cached, json.dumps(references, ensure_ascii=False))
+            write_cache_entry(cached, key, references)
         done.append(references)
         return references
 
     return result
 
 
-def _stored_by_owner(cached: Path | None, timeout: float = 120) -> dict[str, str]:
+# --- the cache of the formatted store (.cache/citations/) ----------------------------------
+# An entry is {"key": the inputs' digest, "sha256": digest of the references, "references": {...}}.
+# Anything else (truncated, edited, `{}`, another key's entry, a wrong shape) is a miss: pandoc
+# formats the store again. Nothing read from .cache/ is trusted as it is.
+
+
+def _references_digest(references: dict) -> str:
+    return hashlib.sha256(json.dumps(references, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def read_cache_entry(path: Path, key: str | None) -> dict[str, str] | None:
+    """The references stored at `path` for inputs `key` (None: any key), or None for a miss."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or (key is not None and entry.get("key") != key):
+        log.debug("citations cache: %s is not the entry of these inputs", path.name)
+        return None
+    references = entry.get("references")
+    if (not isinstance(references, dict) or not references
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in references.items())
+            or entry.get("sha256") != _references_digest(references)):
+        log.debug("citations cache: %s is damaged", path.name)
+        return None
+    return references
+
+
+def write_cache_entry(path: Path, key: str, references: dict[str, str]) -> None:
+    """Store the formatted references (atomically: a concurrent build reads the old entry or this one)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("references-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        atomic.write_text(path, json.dumps({"key": key, "sha256": _references_digest(references),
+                                            "references": references}, ensure_ascii=False))
+    except OSError as exc:  # .cache/ deleted or read-only mid-build: the next build formats again
+        log.debug("citations cache: not written (%s)", exc)
+
+
+_PANDOC_POSITION = re.compile(r"Error reading bibliography file (?P<file>.+?):\s*\(line (?P<line>\d+), column \d+\):\s*(?P<why>.*)", re.S)
+
+
+def pandoc_error(stderr: str, bib_files: list[Path]) -> str:
+    """Pandoc's complaint as one line naming the .bib file and line: `error: bib/x.bib:17: ...`."""
+    found = _PANDOC_POSITION.search(stderr)
+    if found:
+        path = Path(found.group("file").strip())
+        shown = next((f"bib/{b.name}" for b in bib_files if b.resolve() == path.resolve()), path.name)
+        why = " ".join(found.group("why").split())
+        return f"error: {shown}:{found.group('line')}: not valid BibTeX ({why}); kb check names the entry"
+    return "error: bib/: pandoc could not format the store: " + " ".join(stderr.split())[:300]
+
+
+def _stored_by_owner(cached: Path | None, key: str, timeout: float = 120) -> dict[str, str]:
     """The formatted store, once the process that started pandoc has written it to `cached`."""
     deadline = time.monotonic() + timeout
     while cached is not None and time.monotonic() < deadline:
-        try:
-            return json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            time.sleep(0.05)
+        stored = read_cache_entry(cached, key)
+        if stored is not None:
+            return stored
+        time.sleep(0.05)
     raise CitationError("pandoc's output is read by the build process; it stored none")
 
 

@@ -13,6 +13,7 @@ import pybtex.database
 import pybtex.scanner
 from pybtex.exceptions import PybtexError
 
+from ..errors import KbError
 from ..problems import Problem
 from .base import Context, Page, Rule
 
@@ -64,12 +65,27 @@ def entry_heads(text: str) -> list[tuple[str, str, int]]:
             for m in ENTRY_HEAD.finditer(text) if m.group("type").lower() not in ("comment", "string", "preamble")]
 
 
+def read_bib(path: Path, rel: str) -> str:
+    """A .bib file's text; KbError("rel:line", ...) naming the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise KbError(f"{rel}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+                                       "save the file as UTF-8") from exc
+
+
 def read_store(bib_dir: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     for bib in sorted(bib_dir.rglob("*.bib")):
         rel = bib.relative_to(root).as_posix()
-        text = bib.read_text(encoding="utf-8")
+        try:
+            text = read_bib(bib, rel)
+        except KbError as exc:
+            problems.append(Problem(rel, int(exc.path.rsplit(":", 1)[1]), "BIB001", exc.reason))
+            continue
         heads = entry_heads(text)
         try:
             # Parse entry by entry, so one bad entry names its own line and the rest still load.

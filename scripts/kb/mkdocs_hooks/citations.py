@@ -13,7 +13,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from kb import yamlio
-from kb.checks.bibliography import cited_keys, entry_heads
+from kb.checks.bibliography import cited_keys, entry_heads, read_bib
+from kb.errors import KbError
 from kb.citations import CitationError, cite, footnotes, insert_references, placeholder, start_format_store
 from kb.csl import write_derived_style
 
@@ -105,9 +106,12 @@ def _title(markdown: str, fallback: str) -> str:
 def _store_entries(root: Path) -> list[tuple[str, str]]:
     """(key, bib path) of every entry of bib/, in store order (keys only: kb check and pandoc read
     the fields)."""
-    return [(key, bib.relative_to(root).as_posix())
-            for bib in sorted((root / "bib").rglob("*.bib"))
-            for key, _, _ in entry_heads(bib.read_text(encoding="utf-8"))]
+    try:
+        return [(key, bib.relative_to(root).as_posix())
+                for bib in sorted((root / "bib").rglob("*.bib"))
+                for key, _, _ in entry_heads(read_bib(bib, bib.relative_to(root).as_posix()))]
+    except KbError as exc:
+        raise PluginError(f"error: {exc}") from exc
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -1,0 +1,195 @@
+"""Errors, not tracebacks; caches that cannot lie (issue 23).
+
+- A page of half a megabyte: kb check's typography rule and kb fmt's autocorrect pass work in pieces.
+- A .bib file that is not UTF-8 or not valid BibTeX: `file:line` in kb check and a one-line build error.
+- The citations cache (.cache/citations) and the derived CSL style (.cache/csl): a damaged entry
+  is a miss that is rebuilt, never an error or wrong references.
+- kb.atomic: an interrupted write leaves neither a torn file nor a temporary one; modes are kept.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checkkit import make_repo, run_checks
+from kb import atomic
+from kb.citations import read_cache_entry, start_format_store, write_cache_entry
+from kb.csl import write_derived_style
+from kb.rules.typography import fix_typography, markdown_chunks
+from sitekit import copy_repository
+
+ROOT = Path(__file__).resolve().parents[1]
+FRONT = "---\ntitle: 长页\ntags:\n  - 缩放定律\nsource: 笔记 001\n---\n\n# 长页\n\n"
+PARAGRAPH = "模型参数达1.6T,核心是MoE.这一段用来把页面写长。\n\n```python\nx = 1\n\n\ny = 2\n```\n\n"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    return make_repo(tmp_path_factory.mktemp("errors"))
+
+
+# --- a page of half a megabyte ------------------------------------------------------------------
+
+def test_long_page_is_linted_in_pieces(repo):
+    body = PARAGRAPH * 9000  # about 0.6 MB: autocorrect alone stops with "call limit reached"
+    page = repo / "docs" / "foundations" / "long.md"
+    page.write_text(FRONT + body, encoding="utf-8")
+    try:
+        problems = [p for p in run_checks(repo, ["foundations/long.md"], {"TYPO001"}) if p.rule == "TYPO001"]
+    finally:
+        page.unlink()
+    assert len(problems) == 9000
+    # Line numbers run on across the pieces: every paragraph's line is reported.
+    assert [p.line for p in problems] == [FRONT.count("\n") + 1 + PARAGRAPH.count("\n") * n for n in range(9000)]
+
+
+def test_long_page_is_formatted_in_pieces():
+    text = FRONT + PARAGRAPH * 9000
+    chunks = markdown_chunks(text)
+    assert len(chunks) > 1 and "".join(chunks) == text
+    assert all(c.count("```") % 2 == 0 for c in chunks)  # never cut inside a code fence
+    fixed = fix_typography(text)
+    assert fixed.count("模型参数达 1.6T，核心是 MoE") == 9000 == fixed.count(fix_typography(PARAGRAPH))
+    assert fixed.count("x = 1\n\n\ny = 2") == 9000
+
+
+# --- bibliography files -------------------------------------------------------------------------
+
+def test_bib_file_not_utf8_is_a_problem_with_its_line(repo):
+    bib = repo / "bib" / "zz-gbk.bib"
+    bib.write_bytes("@misc{ok, title={X}, url={https://example.org}}\n\n@misc{gbk, title={中文}}\n".encode("gbk"))
+    try:
+        problems = [str(p) for p in run_checks(repo, [], {"BIB001"}) if p.path == "bib/zz-gbk.bib"]
+    finally:
+        bib.unlink()
+    assert problems == ["bib/zz-gbk.bib:3: BIB001 not UTF-8 text (byte 0xd6): save the file as UTF-8"]
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("@misc{gbk, title={中文}}\n".encode("gbk"), "error: bib/zz-bad.bib:1: not UTF-8 text"),
+    (b"@misc{a, title={X}, url={https://example.org}}\n@misc{b, title = {Broken,\n@misc{c, title={Y}}\n",
+     "error: bib/zz-bad.bib:"),
+])
+def test_build_with_a_bad_bib_file_is_a_one_line_error(tmp_path, content, expected):
+    repo = copy_repository(tmp_path / "repo")
+    (repo / "bib" / "zz-bad.bib").write_bytes(content)
+    (repo / "data" / "bibliography.yaml").write_text(
+        (repo / "data" / "bibliography.yaml").read_text(encoding="utf-8") + "zz-bad: 示例\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                            cwd=repo, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error: " in line]
+    assert errors and expected in errors[0], result.stderr[-2000:]
+    assert "index.md" not in errors[0]
+
+
+# --- the citations cache ------------------------------------------------------------------------
+
+REFERENCES = {"a2020": "A. Title[J]. 2020.", "b2021": "B. Title[C]. 2021."}
+
+
+def _damaged(path: Path, how: str) -> None:
+    good = path.read_text(encoding="utf-8")
+    entry = json.loads(good)
+    if how == "empty object":
+        path.write_text("{}", encoding="utf-8")
+    elif how == "truncated":
+        path.write_text(good[: len(good) // 2], encoding="utf-8")
+    elif how == "not UTF-8":
+        path.write_bytes(b"\xff\xfe" + good.encode()[:20])
+    elif how == "another key":
+        entry["key"] = "0" * 64
+        path.write_text(json.dumps(entry), encoding="utf-8")
+    elif how == "edited reference":
+        entry["references"]["a2020"] = "WRONG"
+        path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    elif how == "no references":
+        entry["references"] = {}
+        path.write_text(json.dumps(entry), encoding="utf-8")
+    elif how == "wrong shape":
+        path.write_text(json.dumps({**entry, "references": [["a2020", "x"]]}), encoding="utf-8")
+    elif how == "bare old format":
+        path.write_text(json.dumps(REFERENCES), encoding="utf-8")
+    elif how == "deleted":
+        path.unlink()
+
+
+DAMAGES = ["empty object", "truncated", "not UTF-8", "another key", "edited reference", "no references",
+           "wrong shape", "bare old format", "deleted"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_damaged_citations_cache_entry_is_a_miss(tmp_path, how):
+    path = tmp_path / "references-x.json"
+    write_cache_entry(path, "k" * 64, REFERENCES)
+    assert read_cache_entry(path, "k" * 64) == REFERENCES
+    _damaged(path, how)
+    assert read_cache_entry(path, "k" * 64) is None
+
+
+@pytest.mark.parametrize("how", ["empty object", "truncated", "edited reference"])
+def test_damaged_citations_cache_is_formatted_again(tmp_path, how):
+    csl = write_derived_style(tmp_path / "csl" / "style.csl", locale="zh-CN")
+    bib_files = sorted((ROOT / "bib").glob("*.bib"))
+    cache = tmp_path / "citations"
+    fresh = start_format_store(bib_files, csl, cache)()
+    entry = next(cache.glob("references-*.json"))
+    _damaged(entry, how)
+    again = start_format_store(bib_files, csl, cache)()
+    assert again == fresh and len(fresh) > 50
+    assert read_cache_entry(entry, None) == fresh  # rewritten whole
+
+
+def test_cache_folder_deleted_before_the_write_is_no_error(tmp_path):
+    path = tmp_path / "gone" / "references-x.json"
+    write_cache_entry(path, "k" * 64, REFERENCES)  # the folder is made again
+    assert read_cache_entry(path, "k" * 64) == REFERENCES
+
+
+# --- the derived CSL style ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", [b"", b"<?xml version", "中文".encode()[:4], b"\xff\xfe\x00"])
+def test_damaged_csl_style_is_written_again(tmp_path, damage):
+    target = tmp_path / "csl" / "style.csl"
+    write_derived_style(target, locale="zh-CN")
+    good = target.read_bytes()
+    target.write_bytes(damage)
+    write_derived_style(target, locale="zh-CN")
+    assert target.read_bytes() == good
+    assert [p.name for p in target.parent.iterdir()] == ["style.csl"]
+
+
+# --- atomic writes ------------------------------------------------------------------------------
+
+def test_interrupted_atomic_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    """Ctrl-C after the temporary file is written, before it replaces the page."""
+    target = tmp_path / "page.md"
+    target.write_text("old", encoding="utf-8")
+
+    def interrupted(self, other):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.write_bytes(target, b"new content")
+    monkeypatch.undo()
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.md"]
+
+
+@pytest.mark.parametrize("existing_mode", [None, 0o644, 0o664, 0o600])
+def test_atomic_write_keeps_the_mode(tmp_path, existing_mode):
+    target = tmp_path / "f.txt"
+    if existing_mode is not None:
+        target.write_text("x", encoding="utf-8")
+        os.chmod(target, existing_mode)
+    atomic.write_text(target, "y")
+    umask = os.umask(0)
+    os.umask(umask)
+    expected = existing_mode if existing_mode is not None else 0o666 & ~umask
+    assert target.stat().st_mode & 0o777 == expected
