@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.build_cache import BuildCache
 from sitekit import copy_repository
 
 PAGE = "foundations/emergence.md"
@@ -27,7 +28,7 @@ def pages(site: Path) -> dict[str, bytes]:
 def entry_for(root: Path, page_marker: str) -> Path:
     """The render-cache file whose stored HTML contains page_marker (one page's own text)."""
     found = [p for p in (root / ".cache" / "render").glob("*/*.json")
-             if page_marker in json.loads(p.read_text(encoding="utf-8"))["content"]]
+             if page_marker in json.loads(p.read_text(encoding="utf-8"))["value"]["content"]]
     assert len(found) == 1, f"{len(found)} render-cache entries contain {page_marker!r}"
     return found[0]
 
@@ -55,9 +56,9 @@ def test_a_warm_build_writes_the_same_pages_as_a_build_without_cache(repo, tmp_p
 def test_a_warm_build_reuses_stored_html_and_an_edit_replaces_it(repo, tmp_path):
     assert build(repo, tmp_path / "first").returncode == 0
     entry = entry_for(repo, 'id="u-型曲线u-shaped-curve"')
-    stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored = json.loads(entry.read_text(encoding="utf-8"))["value"]
     stored["content"] = stored["content"].replace("U 型曲线（U-shaped Curve）", "U 型曲线（STORED-IN-CACHE）", 1)
-    entry.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    BuildCache(entry.parent.parent).put(entry.stem, stored)  # a valid entry (an edited file is a miss)
 
     assert build(repo, tmp_path / "reused").returncode == 0
     assert "STORED-IN-CACHE" in (tmp_path / "reused" / "foundations/emergence/index.html").read_text(encoding="utf-8")

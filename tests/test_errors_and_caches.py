@@ -193,3 +193,39 @@ def test_atomic_write_keeps_the_mode(tmp_path, existing_mode):
     os.umask(umask)
     expected = existing_mode if existing_mode is not None else 0o666 & ~umask
     assert target.stat().st_mode & 0o777 == expected
+
+
+# --- kb.build_cache (KaTeX's .cache/katex) ------------------------------------------------------
+
+from kb.build_cache import BuildCache  # noqa: E402
+
+
+@pytest.mark.parametrize("how", ["truncated", "swapped", "edited value", "bare value", "wrong key", "not JSON",
+                                 "folder deleted"])
+def test_damaged_build_cache_entry_is_a_miss(tmp_path, how):
+    cache = BuildCache(tmp_path / "katex")
+    cache.put("a" * 64, {"html": "<span>A</span>"})
+    cache.put("b" * 64, {"html": "<span>B</span>"})
+    path_a, path_b = cache._path("a" * 64), cache._path("b" * 64)
+    if how == "truncated":
+        path_a.write_text(path_a.read_text(encoding="utf-8")[:30], encoding="utf-8")
+    elif how == "swapped":
+        path_a.write_bytes(path_b.read_bytes())
+    elif how == "edited value":
+        path_a.write_text(path_a.read_text(encoding="utf-8").replace("A</span>", "X</span>"), encoding="utf-8")
+    elif how == "bare value":
+        path_a.write_text(json.dumps({"html": "<span>A</span>"}), encoding="utf-8")
+    elif how == "wrong key":
+        entry = json.loads(path_a.read_text(encoding="utf-8"))
+        path_a.write_text(json.dumps({**entry, "key": "c" * 64}), encoding="utf-8")
+    elif how == "not JSON":
+        path_a.write_bytes(b"\xff\x00garbage")
+    elif how == "folder deleted":
+        import shutil
+
+        shutil.rmtree(tmp_path / "katex")
+    fresh = BuildCache(tmp_path / "katex")
+    assert fresh.get("a" * 64) is None
+    assert fresh.misses == 1
+    fresh.put("a" * 64, {"html": "<span>A</span>"})  # rebuilt, also into a deleted folder
+    assert BuildCache(tmp_path / "katex").get("a" * 64) == {"html": "<span>A</span>"}

@@ -66,6 +66,11 @@ def test_the_sites_own_markup_passes(snippet):
     assert again == [] and sanitize_html(clean)[0] == clean
 
 
+def test_comments_are_dropped_without_a_report():
+    clean, removed = sanitize_html("<p>a</p><!-- <img src=x onerror=alert(1)> --><!-- TODO -->")
+    assert clean == "<p>a</p>" and removed == []
+
+
 def test_removed_constructs_are_named():
     _, removed = sanitize_html('<p onclick="x()">a</p><script>b()</script><a href="javascript:c()">d</a>')
     assert '<p onclick="x()">' in removed
@@ -150,3 +155,39 @@ def test_no_dialog_fires_on_any_page(hostile_build, browser):
     assert fired[-1:] and fired.pop()[1] == "control"
     assert fired == []
     assert marked == []
+
+
+# --- kb check refuses what the build refuses (HTML004) ------------------------------------------
+
+@pytest.fixture(scope="module")
+def check_repo(tmp_path_factory):
+    from checkkit import make_repo
+
+    return make_repo(tmp_path_factory.mktemp("html004"))
+
+
+ATTR_LISTS = [
+    '一段文字\n{: onclick="alert(1)" }',
+    '[链接](https://example.org){ href="javascript:alert(1)" }',
+    '![图](x.png){ onerror="alert(1)" }',
+    "[链接](https://example.org){ formaction='javascript:alert(1)' }",
+    '![图](x.png){ src="java&#x09;script:alert(1)" }',
+]
+
+
+@pytest.mark.parametrize("body", [v for v in VECTORS["unsafe"] if "\n" not in v] + ATTR_LISTS,
+                         ids=lambda v: v[:50])
+def test_kb_check_reports_what_the_build_removes(check_repo, body):
+    from checkkit import check_page
+
+    problems = check_page(check_repo, body + "\n", "HTML004")
+    assert [p.rule for p in problems if p.rule.startswith("HTML")], body
+
+
+@pytest.mark.parametrize("snippet", VECTORS["safe"] + ['![图](x.png){ width="300" loading=lazy }',
+                                                       "`<script>` in code is text", "\\`<b>粗体</b>\\`"],
+                         ids=lambda v: v[:50])
+def test_kb_check_accepts_the_sites_own_markup(check_repo, snippet):
+    from checkkit import check_page
+
+    assert [str(p) for p in check_page(check_repo, snippet + "\n", "HTML004") if p.rule == "HTML004"] == []
