@@ -229,3 +229,25 @@ def test_damaged_build_cache_entry_is_a_miss(tmp_path, how):
     assert fresh.misses == 1
     fresh.put("a" * 64, {"html": "<span>A</span>"})  # rebuilt, also into a deleted folder
     assert BuildCache(tmp_path / "katex").get("a" * 64) == {"html": "<span>A</span>"}
+
+
+# --- jieba's segmentation memo (.cache/search) ---------------------------------------------------
+
+def test_segments_memo_keeps_only_entries_that_belong_to_their_run(tmp_path):
+    from kb import search_index
+
+    path = tmp_path / "segments-x.json"
+    path.write_text(json.dumps({"缩放定律": ["缩放", "定律"], "涌现能力": ["缩放", "定律"], "模型": "模型",
+                                "训练数据": [1, 2]}, ensure_ascii=False), encoding="utf-8")
+    saved = dict(search_index._segments)
+    search_index._segments.clear()
+    try:
+        search_index.load_segments(path)
+        assert search_index._segments == {"缩放定律": ["缩放", "定律"]}
+        path.write_text('{"缩放定律": ["缩', encoding="utf-8")  # truncated: nothing loaded, no error
+        search_index._segments.clear()
+        search_index.load_segments(path)
+        assert search_index._segments == {}
+    finally:
+        search_index._segments.clear()
+        search_index._segments.update(saved)
