@@ -251,3 +251,55 @@ def test_segments_memo_keeps_only_entries_that_belong_to_their_run(tmp_path):
     finally:
         search_index._segments.clear()
         search_index._segments.update(saved)
+
+
+# --- citations and prices: only prose, only known keys, nothing deleted --------------------------
+
+from kb.citations import cite  # noqa: E402
+from kb.math_render import find_formulas, substitute  # noqa: E402
+
+KNOWN = {"kaplan2020scaling", "smith.2020", "hoffmann2022training"}
+
+
+@pytest.mark.parametrize("markdown", [
+    "- 列表\n\n        [@kaplan2020scaling] 列表里的缩进代码\n",
+    "- 列表\n\n    ```\n    [@kaplan2020scaling] 列表里的围栏代码\n    ```\n",
+    "段落\n\n    [@kaplan2020scaling] 缩进代码\n",
+    "<code>[@kaplan2020scaling]</code> 和 `[@kaplan2020scaling]`\n",
+    "~~~\n[@kaplan2020scaling]\n~~~\n",
+    "[联系：someone@example.com]\n",
+    "[邮件 a.b@example.org 与 c@d.e]\n",
+    "未知的键 [@nokey2020] 原样保留\n",
+    "部分未知 [@kaplan2020scaling; @nokey2020] 原样保留\n",
+    "[链接文字 @kaplan2020scaling](https://example.org)\n",
+])
+def test_cite_leaves_code_emails_and_unknown_keys_as_written(markdown):
+    out, order, _ = cite(markdown, KNOWN)
+    assert out == markdown and order == []
+
+
+@pytest.mark.parametrize("markdown,expected,keys", [
+    ("见 [@kaplan2020scaling]。", "见 [^kaplan2020scaling]。", ["kaplan2020scaling"]),
+    ("带点的键 [@smith.2020]。", "带点的键 [^smith.2020]。", ["smith.2020"]),
+    ("[@smith.2020; @hoffmann2022training, p. 3]", "[^smith.2020][^hoffmann2022training]",
+     ["smith.2020", "hoffmann2022training"]),
+])
+def test_cite_replaces_known_keys_in_prose(markdown, expected, keys):
+    out, order, unknown = cite(markdown, KNOWN)
+    assert (out, order, unknown) == (expected, keys, [])
+
+
+@pytest.mark.parametrize("html,text", [
+    ('<p>价格从<span class="arithmatex">\\(5涨到\\)</span>10。</p>', "<p>价格从$5涨到$10。</p>"),
+    ('<p>区间 <span class="arithmatex">\\(5…\\)</span>10 之间</p>', "<p>区间 $5…$10 之间</p>"),
+    ('<p><span class="arithmatex">\\(a &lt; b\\)</span>3</p>', "<p>$a &lt; b$3</p>"),
+])
+def test_prices_are_not_formulas(html, text):
+    assert substitute(html, find_formulas(html), {}) == text
+
+
+def test_a_formula_followed_by_a_letter_is_still_one():
+    html = '<p><span class="arithmatex">\\(x\\)</span>a</p>'
+    formulas = find_formulas(html)
+    assert [f.not_math for f in formulas] == [False]
+    assert "KATEX" in substitute(html, formulas, {(False, "x"): "KATEX"})

@@ -19,7 +19,7 @@ from html import unescape
 from pathlib import Path
 
 from . import atomic
-from .checks.bibliography import CITATION, CITED_KEY
+from .checks.bibliography import CITATION, CITED_KEY, code_lines, prose_pieces
 
 ENTRY_HTML = re.compile(
     r'<div id="ref-(?P<key>[^"]+)" class="csl-entry"[^>]*>\s*'
@@ -160,31 +160,29 @@ def _stored_by_owner(cached: Path | None, key: str, timeout: float = 120) -> dic
 def cite(markdown: str, known: set[str]) -> tuple[str, list[str], list[str]]:
     """Replace citation blocks by footnote references.
 
-    Returns (markdown, keys in order of first citation, unknown keys).
-    Fenced and inline code are left alone.
+    Returns (markdown, keys in order of first citation, unknown keys). Only prose is touched: code
+    blocks (fenced, indented, nested in lists), inline code and <code> are left alone, and so is a
+    block with a key that is not in bib/ (left as written; the caller warns about the key).
     """
     order: list[str] = []
     unknown: list[str] = []
-    out, in_fence = [], False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if in_fence or "@" not in line:
-            out.append(line)
+    lines = markdown.split("\n")
+    code = code_lines(markdown) if "`" in markdown or "~~~" in markdown or "    " in markdown else set()
+
+    def replace(block: re.Match) -> str:
+        keys = CITED_KEY.findall(block.group(0))
+        missing = [key for key in keys if key not in known]
+        if missing:
+            unknown.extend(missing)
+            return block.group(0)
+        order.extend(key for key in keys if key not in order)
+        return "".join(f"[^{key}]" for key in keys)
+
+    for index, line in enumerate(lines):
+        if index in code or "@" not in line:
             continue
-        parts = re.split(r"(`[^`]*`)", line)
-        for i in range(0, len(parts), 2):
-            def replace(block: re.Match) -> str:
-                keys = CITED_KEY.findall(block.group(0))
-                for key in keys:
-                    if key not in known:
-                        unknown.append(key)
-                    elif key not in order:
-                        order.append(key)
-                return "".join(f"[^{key}]" for key in keys if key in known)
-            parts[i] = CITATION.sub(replace, parts[i])
-        out.append("".join(parts))
-    return "\n".join(out), order, unknown
+        lines[index] = "".join(CITATION.sub(replace, text) if prose else text for prose, text in prose_pieces(line))
+    return "\n".join(lines), order, unknown
 
 
 # A formatted reference is finished HTML. Markdown would still run every inline pattern over it

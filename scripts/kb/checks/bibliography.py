@@ -36,8 +36,34 @@ VENUE = {
 # Same-work identifiers: two entries sharing one of these are one work listed twice.
 IDENTIFIERS = ("eprint", "doi", "url")
 # [@key], [@key1; @key2], [see @key, p. 3]: the syntax mkdocs-bibtex reads.
-CITATION = re.compile(r"\[[^\[\]]*?@(?P<keys>[\w:-]+(?:[^\[\]]*?@[\w:-]+)*)[^\[\]]*\]")
-CITED_KEY = re.compile(r"@([\w:-]+)")
+# A key as pandoc reads one: a letter, digit or _, then also internal punctuation (so `smith.2020`
+# and `doe:2021/a` are keys). An @ right after a word or dot is an e-mail address, not a citation.
+_KEY = r"\w(?:[\w:.#%&+?~/-]*\w)?"
+CITED_KEY = re.compile(rf"(?<![\w.@])@({_KEY})")
+# A bracketed block with at least one key, not a link's text (`[text](url)`).
+CITATION = re.compile(rf"\[[^\[\]]*?(?<![\w.@])@{_KEY}[^\[\]]*\](?![(\[:])")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)|<code\b[^>]*>.*?</code>", re.I)
+
+
+def code_lines(markdown: str) -> set[int]:
+    """0-based numbers of the lines in fenced or indented code blocks, nested in lists too
+    (markdown-it's CommonMark reading: a line it calls code is left alone)."""
+    from markdown_it import MarkdownIt
+
+    lines: set[int] = set()
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(*token.map))
+    return lines
+
+
+def prose_pieces(line: str) -> list[tuple[bool, str]]:
+    """A line cut into (is_prose, text): inline code and <code> elements are not prose."""
+    pieces, last = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        pieces += [(True, line[last:m.start()]), (False, m.group(0))]
+        last = m.end()
+    return pieces + [(True, line[last:])]
 
 
 @dataclass
@@ -165,16 +191,16 @@ def check_store(entries: list[Entry]) -> list[Problem]:
 
 
 def cited_keys(markdown: str) -> list[tuple[str, int]]:
-    """Every cited key of a page with its line, skipping fenced code."""
-    found, in_fence = [], False
-    for number, line in enumerate(markdown.split("\n"), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
+    """Every cited key of a page with its line, outside code (blocks, spans and <code>)."""
+    found = []
+    code = code_lines(markdown) if "`" in markdown or "~~~" in markdown or "    " in markdown else set()
+    for index, line in enumerate(markdown.split("\n")):
+        if index in code or "@" not in line:
             continue
-        if in_fence:
-            continue
-        for block in CITATION.finditer(re.sub(r"`[^`]*`", "", line)):
-            found.extend((key, number) for key in CITED_KEY.findall(block.group(0)))
+        for prose, text in prose_pieces(line):
+            if prose:
+                for block in CITATION.finditer(text):
+                    found.extend((key, index + 1) for key in CITED_KEY.findall(block.group(0)))
     return found
 
 

@@ -59,7 +59,7 @@ def on_files(files: Files, config) -> Files:
     citing: dict[str, dict[str, str]] = defaultdict(dict)
     for file in files.documentation_pages():
         text = file.content_string
-        keys = cited_keys(_citation_lines(text)) if "@" in text else []
+        keys = cited_keys(text) if "@" in text else []  # whole text: code blocks are told by their context
         if not keys:
             continue
         title = _title(text, file.src_uri)
@@ -91,12 +91,6 @@ def references_page(groups: dict, entries: list[tuple[str, str]], citing: dict) 
         if by_group.get(stem):
             out += [f"## {heading}\n", "\n".join(by_group[stem]), ""]
     return "\n".join(out) + "\n"
-
-
-def _citation_lines(markdown: str) -> str:
-    """Only the lines that can cite (an @) or open/close a fence: the same keys, a fraction of the work."""
-    return "\n".join(line for line in markdown.split("\n")
-                     if "@" in line or line.lstrip().startswith(("```", "~~~")))
 
 
 def _title(markdown: str, fallback: str) -> str:

@@ -59,7 +59,7 @@ def prerender(output: str, url: str, src_uri: str) -> str:
         return output
     renderer: KatexRenderer = state["renderer"]
     was_available = not renderer.unavailable
-    rendered, errors = renderer.render(f.key for f in formulas)
+    rendered, errors = renderer.render(f.key for f in formulas if not f.not_math)  # prices stay text
     for formula in formulas:
         if formula.key in errors:
             log.warning(f"Doc file '{src_uri}': KaTeX cannot render the formula {formula.source}: "
