@@ -303,3 +303,29 @@ def test_a_formula_followed_by_a_letter_is_still_one():
     formulas = find_formulas(html)
     assert [f.not_math for f in formulas] == [False]
     assert "KATEX" in substitute(html, formulas, {(False, "x"): "KATEX"})
+
+
+def test_cache_folder_deleted_during_a_build_is_no_error(tmp_path):
+    """.cache/ removed again and again while a cold build runs: the build still succeeds."""
+    import shutil
+    import threading
+    import time
+
+    repo = copy_repository(tmp_path / "repo")
+    stop = threading.Event()
+
+    def delete_cache():
+        while not stop.is_set():
+            shutil.rmtree(repo / ".cache", ignore_errors=True)
+            time.sleep(0.3)
+
+    deleter = threading.Thread(target=delete_cache)
+    deleter.start()
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                                cwd=repo, capture_output=True, text=True, timeout=900)
+    finally:
+        stop.set()
+        deleter.join()
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr[-3000:]

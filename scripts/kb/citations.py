@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import subprocess
+import tempfile
 import time
 from html import unescape
 from pathlib import Path
@@ -52,7 +53,8 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
     Pandoc runs in its own process for about half a second: a build starts it first and asks for
     the result when the first page needs a reference, rendering in the meantime.
     """
-    digest = hashlib.sha256(csl.read_bytes())
+    csl_data = csl.read_bytes()
+    digest = hashlib.sha256(csl_data)
     for bib in bib_files:
         digest.update(bib.name.encode() + b"\0" + bib.read_bytes())
     key = digest.hexdigest()
@@ -60,7 +62,11 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
     stored = read_cache_entry(cached, key) if cached else None
     if stored is not None:
         return lambda: stored
-    args = [pandoc_path(), "--citeproc", "--csl", str(csl), "-f", "markdown", "-t", "html", "--wrap=none"]
+    # Pandoc reads the style from a private copy: .cache/ deleted while it starts costs nothing.
+    handle, private_csl = tempfile.mkstemp(prefix="kb-style-", suffix=".csl")
+    with os.fdopen(handle, "wb") as out:
+        out.write(csl_data)
+    args = [pandoc_path(), "--citeproc", "--csl", private_csl, "-f", "markdown", "-t", "html", "--wrap=none"]
     for bib in bib_files:
         args += ["--bibliography", str(bib)]
     pandoc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -76,7 +82,10 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
             return done[0]
         if os.getpid() != owner:  # a forked process (kb.prerender): pandoc's output is the starter's to read
             return _stored_by_owner(cached, key)
-        stdout, stderr = pandoc.communicate()
+        try:
+            stdout, stderr = pandoc.communicate()
+        finally:
+            Path(private_csl).unlink(missing_ok=True)
         if pandoc.returncode != 0:
             raise CitationError(pandoc_error(stderr, bib_files))
         references = {}

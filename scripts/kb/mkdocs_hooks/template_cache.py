@@ -14,9 +14,26 @@ from jinja2 import FileSystemBytecodeCache
 from kb.build_cache import enabled
 
 
+class _ForgivingBytecodeCache(FileSystemBytecodeCache):
+    """A cache folder deleted or unreadable mid-build is a miss, not a failed build."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def on_env(env, config, files):
     if enabled():
         folder = Path(config["config_file_path"]).parent / ".cache" / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.bytecode_cache = _ForgivingBytecodeCache(str(folder))
     return env
