@@ -2,6 +2,7 @@
 images (names, folders, SVG), unsafe markup, long slugs, concurrent runs, interrupted runs, modes."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -200,3 +201,68 @@ def test_two_kb_new_at_once_keep_both_topic_entries(kb_repo):
     assert errors == []
     topics = (kb_repo / "data" / "topics.yaml").read_text(encoding="utf-8")
     assert all(f"path: foundations/page-{n}.md" in topics for n in range(6))
+
+
+# --- Obsidian and Hexo ----------------------------------------------------------------------------
+
+from kb.frontmatter import MalformedFrontMatter, split_front_matter, to_site_schema  # noqa: E402
+from kb.rules.links import mark_unwritten_links  # noqa: E402
+
+
+@pytest.mark.parametrize("raw,exists,expected", [
+    ("见 [[CoT]]。", {"CoT.md"}, "见 [CoT](CoT.md)。"),
+    ("见 [[CoT|思维链]]。", {"CoT.md"}, "见 [思维链](CoT.md)。"),
+    ("见 [[CoT#Zero shot|零样本]]。", {"CoT.md"}, "见 [零样本](CoT.md#zero-shot)。"),
+    ("见 [[Chain of Thought]]。", {"Chain of Thought.md"}, "见 [Chain of Thought](Chain%20of%20Thought.md)。"),
+    ("见 [[缺失的笔记|别名]]。", set(), "见 别名（待撰写：`缺失的笔记.md`）。"),
+    ("![[附录]]", {"附录.md"}, "（嵌入的笔记：[附录](附录.md)）"),
+    ("`[[code]]` 与 <code>[[x]]</code>", set(), "`[[code]]` 与 <code>[[x]]</code>"),
+    ("```\n[[fenced]]\n```", set(), "```\n[[fenced]]\n```"),
+])
+def test_obsidian_wikilinks_and_embeds_become_links(raw, exists, expected):
+    from urllib.parse import unquote
+
+    assert mark_unwritten_links(raw, lambda target: unquote(target) in exists) == expected
+
+
+@pytest.mark.parametrize("yaml_text,tags", [
+    ("categories:\n  - [机器学习, 深度学习]\n  - 笔记\n", ["机器学习", "深度学习", "笔记"]),
+    ("categories: [[A, B], [A, C]]\ntags: D\n", ["D", "A", "B", "C"]),
+    ("tags: 'x, y'\ncategory: z\n", ["x", "y", "z"]),
+])
+def test_hexo_nested_categories_are_tags(yaml_text, tags):
+    meta, _ = split_front_matter(f"---\ntitle: t\n{yaml_text}---\nbody")
+    assert to_site_schema(meta, title=None, source="s")["tags"] == tags
+
+
+@pytest.mark.parametrize("date,words", [
+    ("2023-02-30", "(in 'date': '2023-02-30')"),
+    ("2023/13/01", "'date': front matter date '2023/13/01' is not a date"),
+])
+def test_invalid_date_names_the_key(date, words):
+    with pytest.raises(MalformedFrontMatter, match=re.escape(words)):
+        meta, _ = split_front_matter(f"---\ntitle: t\ndate: {date}\n---\nbody")
+        to_site_schema(meta, title=None, source="s")
+
+
+def test_import_names_dropped_front_matter_fields(kb_repo, inbox):
+    (inbox / "note.md").write_text("---\ntitle: 笔记\nabbrlink: 123\nlayout: post\ndate: 2023-01-02\n---\n\n正文\n",
+                                   encoding="utf-8")
+    result = kb(kb_repo, "import", str(inbox / "note.md"))
+    assert result.returncode == 0, result.stderr
+    assert "front matter field(s) not kept on the page: abbrlink, layout" in result.stderr
+
+
+def test_import_with_invalid_date_is_an_error_naming_the_key(kb_repo, inbox):
+    (inbox / "note.md").write_text("---\ntitle: 笔记\ndate: 2023-02-30\n---\n\n正文\n", encoding="utf-8")
+    result = kb(kb_repo, "import", str(inbox / "note.md"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "(in 'date': '2023-02-30')" in result.stderr
+    assert not (kb_repo / "docs" / "notes").exists()
+
+
+def test_import_says_when_a_date_names_no_day(kb_repo, inbox):
+    (inbox / "note.md").write_text("---\ntitle: 笔记\ndate: March 2023\n---\n\n正文\n", encoding="utf-8")
+    result = kb(kb_repo, "import", str(inbox / "note.md"))
+    assert result.returncode == 0, result.stderr
+    assert "front matter 'date' (March 2023) names no day: not kept on the page" in result.stderr

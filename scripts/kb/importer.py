@@ -139,7 +139,16 @@ def plan_import(source: Path, root: Path, *, section: str, slug: str | None, tit
         page_text = normalize_note(text, ctx)
     except MalformedFrontMatter as exc:
         raise KbError(str(source), str(exc)) from None
+    from .frontmatter import READ_KEYS, split_front_matter
     from .sanitize import sanitize_html
+
+    meta = split_front_matter(text)[0]
+    dropped = sorted(str(key) for key in meta if key not in READ_KEYS)
+    if dropped:
+        warnings.append(f"{source}: front matter field(s) not kept on the page: {', '.join(dropped)}")
+    date_key = "date" if meta.get("date") else "created"
+    if meta.get(date_key) and "\ndate: " not in page_text.split("\n---\n", 1)[0]:
+        warnings.append(f"{source}: front matter '{date_key}' ({meta[date_key]}) names no day: not kept on the page")
 
     _, unsafe = sanitize_html(_markdown_html(page_text))
     if unsafe:
