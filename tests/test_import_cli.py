@@ -67,7 +67,8 @@ def test_a_second_import_with_force_overwrites_the_page(kb_repo, inbox):
     ("figure.md", PNG, "binary file (contains NUL bytes)"),
     ("hexo.md", b"---\ntitle: [LLM\n---\n\n## 1\n", "front matter is not valid YAML (line 2)"),
     ("unclosed.md", b"---\ntitle: LLM\n\n## 1\n", "front matter opened with '---' is never closed"),
-    ("baddate.md", b"---\ndate: 2023-02-30\n---\n\n## 1\n", "front matter has an invalid value: day is out of range for month"),
+    ("baddate.md", b"---\ndate: 2023-02-30\n---\n\n## 1\n",
+     "front matter has an invalid value: day is out of range for month (in 'date': '2023-02-30')"),
 ])
 def test_a_bad_input_is_refused_with_one_error_line_and_nothing_is_written(kb_repo, tmp_path, name, content, reason):
     bad = tmp_path / name

@@ -1,5 +1,5 @@
 // Formulas in the browser, as a fallback only. The build renders every formula with KaTeX on Node
-// (scripts/kb/mkdocs_hooks/math.py) and links katex.min.css from the <head> of pages with one, so
+// (the kb plugin, scripts/kb/site/plugin.py) and links katex.min.css from the <head> of pages with one, so
 // normally this loads no JavaScript. On each page (Material's document$ announces every page,
 // also after instant navigation):
 // - a page with a formula gets katex.min.css if the document has it not yet. After instant

@@ -4,7 +4,7 @@
 // third-party host.
 //
 // It is the fallback for diagrams `kb diagrams` has not drawn yet: the build inlines the SVG of
-// every diagram that has one (scripts/kb/mkdocs_hooks/diagrams.py). While some diagram has no SVG,
+// every diagram that has one (the kb plugin, kb.site.diagrams). While some diagram has no SVG,
 // each page carries a small inline `mermaid` global (the hook's BOOTSTRAP) that loads this script
 // on the first diagram Material asks it to draw; this stub then takes its place. Pages whose
 // diagrams are all pre-rendered load neither this nor Mermaid.

@@ -1,15 +1,20 @@
 """A folder of JSON values by content key, kept in .cache/ between builds.
 
 One file per key (so `mkdocs serve` reads and writes only what an edit touched), written
-atomically (a build killed half-way leaves no torn entry). `prune()` after a complete build
-removes the entries that build did not use, so the folder does not grow with every edit.
+atomically (a build killed half-way leaves no torn entry). Each entry carries its key and a digest
+of its value: an entry that is missing, damaged, of another key or of the wrong shape is a miss,
+computed again, never a wrong page. `prune()` after a complete build removes the entries that build
+did not use, so the folder does not grow with every edit.
 """
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 from kb import atomic
+
+log = logging.getLogger("mkdocs.plugins.kb.build_cache")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -31,19 +36,31 @@ class BuildCache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str):
-        """The value stored under key, or None."""
+        """The value stored under key, or None (also for an entry that is not key's, or damaged)."""
         self.used.add(key)
+        path = self._path(key)
         try:
-            value = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            if not isinstance(exc, FileNotFoundError):
+                log.debug(f"{path}: unreadable cache entry ({exc.__class__.__name__}), computed again")
+            self.misses += 1
+            return None
+        if (not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry
+                or entry.get("sha256") != _value_digest(entry["value"])):
+            log.debug(f"{path}: cache entry of another key or damaged, computed again")
             self.misses += 1
             return None
         self.hits += 1
-        return value
+        return entry["value"]
 
     def put(self, key: str, value) -> None:
         self.used.add(key)
-        atomic.write_text(self._path(key), json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        entry = {"key": key, "sha256": _value_digest(value), "value": value}
+        try:
+            atomic.write_text(self._path(key), json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+        except OSError as exc:  # the folder deleted meanwhile: the next build computes it again
+            log.debug(f"{self._path(key)}: cache entry not written ({exc})")
 
     def prune(self, expected: int) -> int:
         """Delete every entry not used since this object was made, if `expected` entries (one per
@@ -59,3 +76,6 @@ class BuildCache:
             path.unlink(missing_ok=True)
         return removed
 
+
+def _value_digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

@@ -10,20 +10,28 @@ the same, so the switch touched no page.
 
 import hashlib
 import json
+import logging
 import os
 import re
 import subprocess
+import tempfile
 import time
 from html import unescape
 from pathlib import Path
 
 from . import atomic
+from .errors import KbError
 
 # The head of a .bib entry: @type{key,
 ENTRY_HEAD = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
 # [@key], [@key1; @key2], [see @key, p. 3]: the syntax mkdocs-bibtex reads.
-CITATION = re.compile(r"\[[^\[\]]*?@(?P<keys>[\w:-]+(?:[^\[\]]*?@[\w:-]+)*)[^\[\]]*\]")
-CITED_KEY = re.compile(r"@([\w:-]+)")
+# A key as pandoc reads one: a letter, digit or _, then also internal punctuation (so `smith.2020`
+# and `doe:2021/a` are keys). An @ right after a word or dot is an e-mail address, not a citation.
+_KEY = r"\w(?:[\w:.#%&+?~/-]*\w)?"
+CITED_KEY = re.compile(rf"(?<![\w.@])@({_KEY})")
+# A bracketed block with at least one key, not a link's text (`[text](url)`).
+CITATION = re.compile(rf"\[[^\[\]]*?(?<![\w.@])@{_KEY}[^\[\]]*\](?![(\[:])")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)|<code\b[^>]*>.*?</code>", re.I)
 
 
 def entry_heads(text: str) -> list[tuple[str, str, int]]:
@@ -32,17 +40,49 @@ def entry_heads(text: str) -> list[tuple[str, str, int]]:
             for m in ENTRY_HEAD.finditer(text) if m.group("type").lower() not in ("comment", "string", "preamble")]
 
 
+def read_bib(path: Path, rel: str) -> str:
+    """A .bib file's text; KbError("rel:line", ...) naming the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise KbError(f"{rel}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+                                       "save the file as UTF-8") from exc
+
+
+def code_lines(markdown: str) -> set[int]:
+    """0-based numbers of the lines in fenced or indented code blocks, nested in lists too
+    (markdown-it's CommonMark reading: a line it calls code is left alone)."""
+    from markdown_it import MarkdownIt
+
+    lines: set[int] = set()
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(*token.map))
+    return lines
+
+
+def prose_pieces(line: str) -> list[tuple[bool, str]]:
+    """A line cut into (is_prose, text): inline code and <code> elements are not prose."""
+    pieces, last = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        pieces += [(True, line[last:m.start()]), (False, m.group(0))]
+        last = m.end()
+    return pieces + [(True, line[last:])]
+
+
 def cited_keys(markdown: str) -> list[tuple[str, int]]:
-    """Every cited key of a page with its line, skipping fenced code."""
-    found, in_fence = [], False
-    for number, line in enumerate(markdown.split("\n"), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
+    """Every cited key of a page with its line, outside code (blocks, spans and <code>)."""
+    found = []
+    code = code_lines(markdown) if "`" in markdown or "~~~" in markdown or "    " in markdown else set()
+    for index, line in enumerate(markdown.split("\n")):
+        if index in code or "@" not in line:
             continue
-        if in_fence:
-            continue
-        for block in CITATION.finditer(re.sub(r"`[^`]*`", "", line)):
-            found.extend((key, number) for key in CITED_KEY.findall(block.group(0)))
+        for prose, text in prose_pieces(line):
+            if prose:
+                for block in CITATION.finditer(text):
+                    found.extend((key, index + 1) for key in CITED_KEY.findall(block.group(0)))
     return found
 
 
@@ -51,6 +91,9 @@ ENTRY_HTML = re.compile(
     r'(?:<div class="csl-left-margin">.*?</div>\s*<div class="csl-right-inline">(?P<body>.*?)</div>|(?P<plain>.*?))\s*</div>',
     re.S,
 )
+
+
+log = logging.getLogger("mkdocs.kb.citations")
 
 
 class CitationError(RuntimeError):
@@ -74,14 +117,20 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
     Pandoc runs in its own process for about half a second: a build starts it first and asks for
     the result when the first page needs a reference, rendering in the meantime.
     """
-    digest = hashlib.sha256(csl.read_bytes())
+    csl_data = csl.read_bytes()
+    digest = hashlib.sha256(csl_data)
     for bib in bib_files:
         digest.update(bib.name.encode() + b"\0" + bib.read_bytes())
-    cached = cache_dir / f"references-{digest.hexdigest()[:16]}.json" if cache_dir else None
-    if cached and cached.is_file():
-        references = json.loads(cached.read_text(encoding="utf-8"))
-        return lambda: references
-    args = [pandoc_path(), "--citeproc", "--csl", str(csl), "-f", "markdown", "-t", "html", "--wrap=none"]
+    key = digest.hexdigest()
+    cached = cache_dir / f"references-{key[:16]}.json" if cache_dir else None
+    stored = read_cache_entry(cached, key) if cached else None
+    if stored is not None:
+        return lambda: stored
+    # Pandoc reads the style from a private copy: .cache/ deleted while it starts costs nothing.
+    handle, private_csl = tempfile.mkstemp(prefix="kb-style-", suffix=".csl")
+    with os.fdopen(handle, "wb") as out:
+        out.write(csl_data)
+    args = [pandoc_path(), "--citeproc", "--csl", private_csl, "-f", "markdown", "-t", "html", "--wrap=none"]
     for bib in bib_files:
         args += ["--bibliography", str(bib)]
     pandoc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -96,63 +145,117 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
         if done:
             return done[0]
         if os.getpid() != owner:  # a forked process (kb.prerender): pandoc's output is the starter's to read
-            return _stored_by_owner(cached)
-        stdout, stderr = pandoc.communicate()
+            return _stored_by_owner(cached, key)
+        try:
+            stdout, stderr = pandoc.communicate()
+        finally:
+            Path(private_csl).unlink(missing_ok=True)
         if pandoc.returncode != 0:
-            raise CitationError(f"pandoc could not format bib/: {stderr.strip()}")
+            raise CitationError(pandoc_error(stderr, bib_files))
         references = {}
         for m in ENTRY_HTML.finditer(stdout):
             body = (m.group("body") or m.group("plain") or "").strip()
             references[unescape(m.group("key"))] = re.sub(r"\s+", " ", body)
         if cached:
-            for old in cached.parent.glob("references-*.json"):
-                old.unlink()
-            atomic.write_text(cached, json.dumps(references, ensure_ascii=False))
+            write_cache_entry(cached, key, references)
         done.append(references)
         return references
 
     return result
 
 
-def _stored_by_owner(cached: Path | None, timeout: float = 120) -> dict[str, str]:
+# --- the cache of the formatted store (.cache/citations/) ----------------------------------
+# An entry is {"key": the inputs' digest, "sha256": digest of the references, "references": {...}}.
+# Anything else (truncated, edited, `{}`, another key's entry, a wrong shape) is a miss: pandoc
+# formats the store again. Nothing read from .cache/ is trusted as it is.
+
+
+def _references_digest(references: dict) -> str:
+    return hashlib.sha256(json.dumps(references, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def read_cache_entry(path: Path, key: str | None) -> dict[str, str] | None:
+    """The references stored at `path` for inputs `key` (None: any key), or None for a miss."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or (key is not None and entry.get("key") != key):
+        log.debug("citations cache: %s is not the entry of these inputs", path.name)
+        return None
+    references = entry.get("references")
+    if (not isinstance(references, dict) or not references
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in references.items())
+            or entry.get("sha256") != _references_digest(references)):
+        log.debug("citations cache: %s is damaged", path.name)
+        return None
+    return references
+
+
+def write_cache_entry(path: Path, key: str, references: dict[str, str]) -> None:
+    """Store the formatted references (atomically: a concurrent build reads the old entry or this one)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("references-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        atomic.write_text(path, json.dumps({"key": key, "sha256": _references_digest(references),
+                                            "references": references}, ensure_ascii=False))
+    except OSError as exc:  # .cache/ deleted or read-only mid-build: the next build formats again
+        log.debug("citations cache: not written (%s)", exc)
+
+
+_PANDOC_POSITION = re.compile(r"Error reading bibliography file (?P<file>.+?):\s*\(line (?P<line>\d+), column \d+\):\s*(?P<why>.*)", re.S)
+
+
+def pandoc_error(stderr: str, bib_files: list[Path]) -> str:
+    """Pandoc's complaint as one line naming the .bib file and line: `error: bib/x.bib:17: ...`."""
+    found = _PANDOC_POSITION.search(stderr)
+    if found:
+        path = Path(found.group("file").strip())
+        shown = next((f"bib/{b.name}" for b in bib_files if b.resolve() == path.resolve()), path.name)
+        why = " ".join(found.group("why").split())
+        return f"error: {shown}:{found.group('line')}: not valid BibTeX ({why}); kb check names the entry"
+    return "error: bib/: pandoc could not format the store: " + " ".join(stderr.split())[:300]
+
+
+def _stored_by_owner(cached: Path | None, key: str, timeout: float = 120) -> dict[str, str]:
     """The formatted store, once the process that started pandoc has written it to `cached`."""
     deadline = time.monotonic() + timeout
     while cached is not None and time.monotonic() < deadline:
-        try:
-            return json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            time.sleep(0.05)
+        stored = read_cache_entry(cached, key)
+        if stored is not None:
+            return stored
+        time.sleep(0.05)
     raise CitationError("pandoc's output is read by the build process; it stored none")
 
 
 def cite(markdown: str, known: set[str]) -> tuple[str, list[str], list[str]]:
     """Replace citation blocks by footnote references.
 
-    Returns (markdown, keys in order of first citation, unknown keys).
-    Fenced and inline code are left alone.
+    Returns (markdown, keys in order of first citation, unknown keys). Only prose is touched: code
+    blocks (fenced, indented, nested in lists), inline code and <code> are left alone, and so is a
+    block with a key that is not in bib/ (left as written; the caller warns about the key).
     """
     order: list[str] = []
     unknown: list[str] = []
-    out, in_fence = [], False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if in_fence or "@" not in line:
-            out.append(line)
+    lines = markdown.split("\n")
+    code = code_lines(markdown) if "`" in markdown or "~~~" in markdown or "    " in markdown else set()
+
+    def replace(block: re.Match) -> str:
+        keys = CITED_KEY.findall(block.group(0))
+        missing = [key for key in keys if key not in known]
+        if missing:
+            unknown.extend(missing)
+            return block.group(0)
+        order.extend(key for key in keys if key not in order)
+        return "".join(f"[^{key}]" for key in keys)
+
+    for index, line in enumerate(lines):
+        if index in code or "@" not in line:
             continue
-        parts = re.split(r"(`[^`]*`)", line)
-        for i in range(0, len(parts), 2):
-            def replace(block: re.Match) -> str:
-                keys = CITED_KEY.findall(block.group(0))
-                for key in keys:
-                    if key not in known:
-                        unknown.append(key)
-                    elif key not in order:
-                        order.append(key)
-                return "".join(f"[^{key}]" for key in keys if key in known)
-            parts[i] = CITATION.sub(replace, parts[i])
-        out.append("".join(parts))
-    return "\n".join(out), order, unknown
+        lines[index] = "".join(CITATION.sub(replace, text) if prose else text for prose, text in prose_pieces(line))
+    return "\n".join(lines), order, unknown
 
 
 # A formatted reference is finished HTML. Markdown would still run every inline pattern over it

@@ -24,6 +24,8 @@ def cmd_import(args, root: Path) -> int:
             _error(str(exc))
         return 1
     for plan in plans:
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print(f"imported {plan.source} -> {plan.page.relative_to(root)} ({len(plan.images)} images)")
     return 0
 
@@ -274,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, TermsTableError, KbError) as exc:
         _error(str(exc))
         return 2
+    except KeyboardInterrupt:  # the writers (kb.atomic, kb.importer) have removed what was half-done
+        _error("interrupted; nothing half-written was left")
+        return 130
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ asks for ("et al." rather than "等"), since almost every work in the store is E
 
 from importlib.resources import files
 from pathlib import Path
+
+from . import atomic
 from xml.etree import ElementTree as ET
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
@@ -57,8 +59,14 @@ def derive_style(csl_xml: str, locale: str, terms: dict[str, str] | None = None)
 
 
 def write_derived_style(target: Path, locale: str, terms: dict[str, str] | None = None) -> Path:
-    text = derive_style(official_style().read_text(encoding="utf-8"), locale, terms)
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
+    """The derived style at `target`, rewritten unless it holds exactly these bytes (a truncated or
+    edited file is replaced; written atomically, so a concurrent build never reads half of it)."""
+    data = derive_style(official_style().read_text(encoding="utf-8"), locale, terms).encode("utf-8")
+    try:
+        current = target.read_bytes()
+    except OSError:
+        current = None
+    if current != data:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        atomic.write_bytes(target, data)
     return target

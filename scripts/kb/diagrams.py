@@ -1,7 +1,7 @@
 """`kb diagrams`: draw every ```mermaid fence of docs/ once, ahead of time, into assets/diagrams/.
 
 Drawn in the browser, a diagram costs its page Mermaid (about 1 MB gzip) and the main thread to
-run it; Lighthouse scored those pages 73-92. Drawn here, the build hook (kb.mkdocs_hooks.diagrams)
+run it; Lighthouse scored those pages 73-92. Drawn here, the kb plugin (kb.site.diagrams)
 puts the SVG in the page instead of the fence, and the page loads no Mermaid at all.
 
 How a diagram is drawn: headless Chromium (kb.browser) runs the project's own Mermaid

@@ -33,7 +33,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         where = f" (line {mark.line + 2})" if mark else ""
         raise MalformedFrontMatter(f"front matter is not valid YAML{where}") from None
     except ValueError as exc:  # PyYAML builds `date: 2023-02-30` and fails
-        raise MalformedFrontMatter(f"front matter has an invalid value: {exc}") from None
+        raise MalformedFrontMatter(f"front matter has an invalid value: {exc}{_named_key(match.group(1) or '')}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -41,11 +41,31 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return meta, text[match.end():]
 
 
+def _named_key(yaml_text: str) -> str:
+    """` (in 'date': '2023-02-30')`: the key whose date-like value PyYAML could not build."""
+    try:
+        raw = yaml.load(yaml_text, Loader=yaml.BaseLoader)  # every value a string: nothing is built
+    except yaml.YAMLError:
+        return ""
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            if isinstance(value, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", value):
+                try:
+                    _as_date(value)
+                except MalformedFrontMatter:
+                    return f" (in '{key}': '{value.strip()}')"
+    return ""
+
+
 def _as_list(value) -> list[str]:
+    """Tags of a Hexo/Obsidian field: a string, a comma list, or a list (Hexo's nested categories
+    `[[Parent, Child], Other]` give every name, not one bogus tag)."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
+        return [tag for item in value for tag in _as_list(item)]
+    if isinstance(value, dict):
+        return [tag for item in value.values() for tag in _as_list(item)]
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
@@ -62,7 +82,11 @@ def _as_date(value) -> str | None:
                 return dt.date(year, month, day).isoformat()
             except ValueError as exc:
                 raise MalformedFrontMatter(f"front matter date '{value.strip()}' is not a date: {exc}") from None
-    return None
+    return None  # no day named ("March 2023"): left out, and kb import says so (importer.py)
+
+
+# Keys the import reads (the others are named in a warning by kb import: nothing dropped unsaid).
+READ_KEYS = {*SCHEMA_KEYS, *TAG_KEYS, "created"}
 
 
 def to_site_schema(meta: dict, *, title: str | None, source: str) -> dict:
@@ -76,7 +100,11 @@ def to_site_schema(meta: dict, *, title: str | None, source: str) -> dict:
             if tag not in tags:
                 tags.append(tag)
     result = {"title": str(meta.get("title") or title or "").strip(), "tags": tags, "source": source}
-    date = _as_date(meta.get("date") or meta.get("created"))
+    date_key = "date" if meta.get("date") else "created"
+    try:
+        date = _as_date(meta.get(date_key))
+    except MalformedFrontMatter as exc:
+        raise MalformedFrontMatter(f"'{date_key}': {exc}") from None
     if date:
         result["date"] = date
     return result

@@ -1,6 +1,6 @@
 """The bilingual glossary (data/glossary.yaml): loading, hover definitions, the glossary page.
 
-Pure functions over text; scripts/kb/mkdocs_hooks/glossary.py wires them into the build and
+Pure functions over text; the kb plugin (scripts/kb/site/plugin.py) wires them into the build and
 scripts/kb/search_index.py uses `search_forms` for search synonyms.
 """
 
@@ -16,6 +16,7 @@ import yaml
 from kb import yamlio
 
 from kb.errors import KbError
+from kb.topics import markdown_text
 
 FIELDS = {"zh", "en", "variants", "traditional", "definition", "page"}
 REQUIRED = ("zh", "en", "definition", "page")
@@ -288,7 +289,8 @@ def annotate(html: str, terms: list[Term]) -> str:
 # --- the glossary page -------------------------------------------------------------------
 
 def _cell(text: str) -> str:
-    return text.replace("|", r"\|")
+    """Literal text in a table cell: the data file's text is never markup (markdown_text escapes `|`)."""
+    return markdown_text(text)
 
 
 def glossary_page(terms: list[Term], titles: dict[str, str], page_path: str = "glossary.md") -> str:
@@ -304,7 +306,7 @@ def glossary_page(terms: list[Term], titles: dict[str, str], page_path: str = "g
     order = [p for p in titles if p in by_page] + sorted(p for p in by_page if p not in titles)
     up = "../" * page_path.count("/")
     for page in order:
-        title = titles.get(page, page)
+        title = markdown_text(titles.get(page, page))
         out += [f"## {title}", "", f"讲解页面：[{title}]({up}{page})", "",
                 "| 中文 | English | 又称 | 释义 |", "| --- | --- | --- | --- |"]
         for term in by_page[page]:

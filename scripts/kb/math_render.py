@@ -34,7 +34,7 @@ from typing import Iterable
 from kb.build_cache import BuildCache, digest
 
 HELPER = Path(__file__).with_name("katex_render.cjs")
-STYLESHEET = "vendor/katex/katex.min.css"  # in the built site (copied by mkdocs_hooks/vendor.py)
+STYLESHEET = "vendor/katex/katex.min.css"  # in the built site (copied by the kb plugin, kb.site.vendor)
 
 # The escaped TeX has no "<": it ends at the wrapper's closing tag.
 FORMULA = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<source>[^<]*)</(?P=tag)>')
@@ -49,6 +49,9 @@ class Formula:
     end: int
     tag: str  # span (inline) or div (display)
     tex: str  # unescaped, without the delimiters
+    # `$5…$10`: the closing $ is followed by a digit, so (as in pandoc) these are prices, not a
+    # formula: substitute() puts the text back as written, dollar signs included.
+    not_math: bool = False
 
     @property
     def display(self) -> bool:
@@ -73,7 +76,9 @@ def find_formulas(page_html: str) -> list[Formula]:
         opening, closing = DELIMITERS[match["tag"]]
         source = html.unescape(match["source"])
         if len(source) >= 4 and source.startswith(opening) and source.endswith(closing):
-            found.append(Formula(match.start(), match.end(), match["tag"], source[2:-2]))
+            followed_by_digit = page_html[match.end():match.end() + 1].isdigit()
+            found.append(Formula(match.start(), match.end(), match["tag"], source[2:-2],
+                                 not_math=match["tag"] == "span" and followed_by_digit))
     return found
 
 
@@ -82,6 +87,10 @@ def substitute(page_html: str, formulas: list[Formula], rendered: dict[Key, str]
     element; the others are left as they are."""
     out, last = [], 0
     for formula in formulas:
+        if formula.not_math:
+            out += [page_html[last:formula.start], html.escape(f"${formula.tex}$", quote=False)]
+            last = formula.end
+            continue
         katex_html = rendered.get(formula.key)
         if katex_html is None:
             continue

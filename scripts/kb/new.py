@@ -10,7 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from kb import yamlio
+from kb import atomic, yamlio
+from kb.lock import repository_lock
+from kb.topics import load_topics
 
 from .errors import KbError
 from .frontmatter import render_front_matter
@@ -61,6 +63,17 @@ def create_note(root: Path, *, section: str, title: str, slug: str, tags: list[s
     title = title.strip()
     if not title:
         raise KbError(slug, "the title is empty")
+    if len(slug) > 200:
+        raise KbError(slug[:40] + "…", "a slug is at most 200 characters (the page's file name)")
+    # Under the repository lock: two kb new (or kb import) at once cannot both take a page, and
+    # neither loses the other's data/topics.yaml entry (each reads it after the other wrote it).
+    with repository_lock(root):
+        return _create(root, docs, section=section, title=title, slug=slug, tags=tags, topic=topic, en=en,
+                       summary=summary, source=source, today=today)
+
+
+def _create(root: Path, docs: Path, *, section: str, title: str, slug: str, tags: list[str], topic: str | None,
+            en: str | None, summary: str | None, source: str | None, today: dt.date | None) -> Path:
     uri = f"{section}/{slug}.md"
     page = docs / uri
     if page.exists():
@@ -70,8 +83,8 @@ def create_note(root: Path, *, section: str, title: str, slug: str, tags: list[s
     if unknown:
         raise KbError("data/tags.yaml", f"unknown tag(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
     topics_file = root / "data" / "topics.yaml"
+    topics = load_topics(topics_file)  # of the agreed shape, or a KbError naming file:line
     topics_text = topics_file.read_text(encoding="utf-8")
-    topics = yamlio.load(topics_text) or []
     if topic is None:
         topic = next((s["section"] for s in topics
                       if any(p["path"].startswith(section + "/") for p in s.get("pages", []))), None)
@@ -91,11 +104,10 @@ def create_note(root: Path, *, section: str, title: str, slug: str, tags: list[s
     reread = yamlio.load(new_topics)
     if not any(p["path"] == uri for s in reread if s["section"] == topic for p in s["pages"]):
         raise KbError("data/topics.yaml", "the page could not be added to its section (unexpected layout)")
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(template(title, tags, source, today or dt.date.today()), encoding="utf-8")
+    atomic.write_text(page, template(title, tags, source, today or dt.date.today()))
     try:
-        topics_file.write_text(new_topics, encoding="utf-8")
-    except OSError:
-        page.unlink()
+        atomic.write_text(topics_file, new_topics)
+    except BaseException:
+        page.unlink(missing_ok=True)
         raise
     return page

@@ -156,7 +156,11 @@ def load_segments(path: Path) -> None:
     except (OSError, ValueError):
         return
     if isinstance(data, dict):
-        _segments.update((k, v) for k, v in data.items() if isinstance(v, list) and k not in _segments)
+        # A run's words (jieba's search mode: overlapping) all come from the run: an entry edited or
+        # swapped with another run's is left out, and the run is segmented again.
+        _segments.update((k, v) for k, v in data.items()
+                         if isinstance(v, list) and all(isinstance(w, str) and w in k for w in v)
+                         and k not in _segments)
 
 
 def save_segments(path: Path) -> None:

@@ -66,16 +66,25 @@ class Context:
         return self.root / "docs"
 
     def _yaml(self, rel: str, default):
+        """A data file's content, or `default` when it is missing or not YAML of the type of
+        `default` (DATA001 says what is wrong with it): one broken file is one problem, not a traceback."""
         path = self.root / rel
-        return (yamlio.load(path.read_text(encoding="utf-8")) or default) if path.is_file() else default
+        try:
+            data = yamlio.load(path.read_text(encoding="utf-8")) if path.is_file() else default
+        except (yaml.YAMLError, UnicodeDecodeError):
+            return default
+        return data if isinstance(data, type(default)) else default
 
     @cached_property
     def allowed_tags(self) -> list[str]:
-        return [str(t) for t in self._yaml("data/tags.yaml", [])]
+        return [str(t) for t in self._yaml("data/tags.yaml", []) if isinstance(t, (str, int, float))]
 
     @cached_property
     def topics(self) -> list[dict]:
-        return self._yaml("data/topics.yaml", [])
+        """The well-formed sections of the topic map, with their well-formed pages."""
+        return [{**section, "pages": [p for p in section["pages"] if isinstance(p, dict) and isinstance(p.get("path"), str)]}
+                for section in self._yaml("data/topics.yaml", [])
+                if isinstance(section, dict) and isinstance(section.get("pages"), list)]
 
     @cached_property
     def topic_pages(self) -> set[str]:

@@ -13,7 +13,9 @@ import pybtex.database
 import pybtex.scanner
 from pybtex.exceptions import PybtexError
 
-from ..citations import cited_keys, entry_heads  # the build reads citations too: kb.citations owns them
+# The build reads citations too: kb.citations owns the syntax and the .bib reading both use.
+from ..citations import cited_keys, entry_heads, read_bib
+from ..errors import KbError
 from ..problems import Problem
 from .base import Context, Page, Rule
 
@@ -60,7 +62,11 @@ def read_store(bib_dir: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
     problems: list[Problem] = []
     for bib in sorted(bib_dir.rglob("*.bib")):
         rel = bib.relative_to(root).as_posix()
-        text = bib.read_text(encoding="utf-8")
+        try:
+            text = read_bib(bib, rel)
+        except KbError as exc:
+            problems.append(Problem(rel, int(exc.path.rsplit(":", 1)[1]), "BIB001", exc.reason))
+            continue
         heads = entry_heads(text)
         try:
             # Parse entry by entry, so one bad entry names its own line and the rest still load.

@@ -1,7 +1,7 @@
 """DIAG001: every ```mermaid diagram has its pre-rendered SVG (a note, never a failure).
 
 `kb diagrams` draws each fence into assets/diagrams/<digest>.svg and the build puts that SVG in
-the page (kb.diagrams, kb.mkdocs_hooks.diagrams). A fence without one is still drawn, by Mermaid
+the page (kb.diagrams, kb.site.diagrams). A fence without one is still drawn, by Mermaid
 in the reader's browser, so the page works: it is only heavier. The note names the fence's line.
 
 The passing example is the diagram of docs/pretraining/data.md as it is (its SVG is committed),

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from ..problems import Problem
-from . import (bibliography, characters, diagrams, external, frontmatter, html_safety, images, links, markdown_lint,
-               navigation, normal_form, redirects, structure, typography)
+from . import (bibliography, characters, data_files, diagrams, external, frontmatter, html_safety, images, links,
+               markdown_lint, navigation, normal_form, redirects, structure, typography)
 from .base import Check, Context, Page, Rule, read_page
 
 CHECKS: tuple[Check, ...] = (
@@ -27,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     Check("third-party assets", "第三方资源", external.RULES, page=external.check),
     Check("characters", "字符", characters.RULES, page=characters.check),
     Check("redirects", "重定向", redirects.RULES, site=redirects.check),
+    Check("data files", "数据文件", data_files.RULES, site=data_files.check),
 )
 
 

@@ -8,6 +8,7 @@ the remedy for every TYPO001 is `kb fmt PAGE`.
 import autocorrect_py
 
 from ..problems import Problem
+from ..rules.typography import markdown_chunks
 from .base import Context, Page, Rule
 
 RULES = (
@@ -36,12 +37,15 @@ def _excerpt(old: str, new: str, width: int = 16) -> str:
 
 def check(page: Page, ctx: Context) -> list[Problem]:
     _configure(ctx)
-    result = autocorrect_py.lint_for(page.text, "markdown")
     out = []
-    for line in result.lines:
-        blocking = line.severity == autocorrect_py.Severity.Error
-        for offset, (old, new) in enumerate(zip(line.old.split("\n"), line.new.split("\n"))):
-            if old != new:
-                out.append(Problem(page.path, line.line + offset, "TYPO001",
-                                   f"Chinese typography: {_excerpt(old, new)} (run: kb fmt {page.path})", blocking))
+    first_line = 0  # lines before the piece (a long page is linted in pieces: markdown_chunks)
+    for chunk in markdown_chunks(page.text):
+        for line in autocorrect_py.lint_for(chunk, "markdown").lines:
+            blocking = line.severity == autocorrect_py.Severity.Error
+            for offset, (old, new) in enumerate(zip(line.old.split("\n"), line.new.split("\n"))):
+                if old != new:
+                    out.append(Problem(page.path, first_line + line.line + offset, "TYPO001",
+                                       f"Chinese typography: {_excerpt(old, new)} (run: kb fmt {page.path})",
+                                       blocking))
+        first_line += chunk.count("\n")
     return out

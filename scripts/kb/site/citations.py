@@ -6,7 +6,7 @@ Pure: text in, text out. The plugin adds the page and calls kb.citations on each
 from collections import defaultdict
 from pathlib import Path
 
-from kb.citations import cited_keys, entry_heads, placeholder
+from kb.citations import cited_keys, entry_heads, placeholder, read_bib
 
 PAGE = "references.md"
 FRONT_MATTER = ("---\ntitle: 参考文献\n"
@@ -16,10 +16,10 @@ STUB = FRONT_MATTER + "\n# 参考文献\n"  # the body is written when the build
 
 def store_entries(root: Path) -> list[tuple[str, str]]:
     """(key, bib path) of every entry of bib/, in store order (keys only: kb check and pandoc read
-    the fields)."""
+    the fields). A file that is not UTF-8 is a KbError naming it and the line."""
     return [(key, bib.relative_to(root).as_posix())
             for bib in sorted((root / "bib").rglob("*.bib"))
-            for key, _, _ in entry_heads(bib.read_text(encoding="utf-8"))]
+            for key, _, _ in entry_heads(read_bib(bib, bib.relative_to(root).as_posix()))]
 
 
 def citing_pages(pages) -> dict[str, dict[str, str]]:
@@ -27,7 +27,7 @@ def citing_pages(pages) -> dict[str, dict[str, str]]:
     A dict (not a list scan) keeps this linear in the number of pages."""
     citing: dict[str, dict[str, str]] = defaultdict(dict)
     for src_uri, text in pages:
-        keys = cited_keys(_citation_lines(text)) if "@" in text else []
+        keys = cited_keys(text) if "@" in text else []  # whole text: code blocks are told by their context
         if not keys:
             continue
         title = page_title(text, src_uri)
@@ -53,12 +53,6 @@ def references_page(groups: dict, entries: list[tuple[str, str]], citing: dict) 
         if by_group.get(stem):
             out += [f"## {heading}\n", "\n".join(by_group[stem]), ""]
     return "\n".join(out) + "\n"
-
-
-def _citation_lines(markdown: str) -> str:
-    """Only the lines that can cite (an @) or open/close a fence: the same keys, a fraction of the work."""
-    return "\n".join(line for line in markdown.split("\n")
-                     if "@" in line or line.lstrip().startswith(("```", "~~~")))
 
 
 def page_title(markdown: str, fallback: str) -> str:

@@ -41,6 +41,7 @@ from kb.diagrams import DIAGRAMS_DIR, mermaid_version
 from kb.errors import KbError
 from kb.glossary import annotate, glossary_page, load_glossary
 from kb.math_render import STYLESHEET as KATEX_STYLESHEET, KatexRenderer, add_stylesheet, find_formulas, substitute
+from kb.sanitize import escape_front_matter, sanitize_page
 from kb.search_index import (SESSION, SegmentationWorker, add_jieba_words, jieba_words, load_segments,
                              save_segments, segments_cache_file)
 from kb.topics import cards, load_topics, navigation
@@ -51,6 +52,24 @@ from .config import KbConfig
 log = logging.getLogger("mkdocs.plugins.kb")
 GLOSSARY_PAGE = "glossary.md"
 TOPIC_MAP = "<!-- topic-map -->"
+
+
+class ForgivingBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a cache folder deleted or unreadable mid-build is a miss, not a
+    failed build."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -76,7 +95,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.formatted = start_format_store(sorted((root / "bib").glob("*.bib")), csl,
                                             cache_dir=self.cache_dir / "citations")
         # topic map
-        self.topics = load_topics(root / "data" / "topics.yaml")
+        try:
+            self.topics = load_topics(root / "data" / "topics.yaml")
+        except KbError as exc:  # a one-line error, not a traceback
+            raise PluginError(f"error: {exc}") from exc
         config.nav = navigation(self.topics)
         # diagrams: mermaid-loader.js only through the inline bootstrap, where a fence is left
         self.mermaid_version, self.leftover_diagrams = mermaid_version(root), set()
@@ -143,7 +165,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         body is written when the build reaches the page (on_page_markdown), so that pandoc runs
         while the pages before it render."""
         groups = yamlio.load((self.root / "data" / "bibliography.yaml").read_text(encoding="utf-8"))
-        entries = citations.store_entries(self.root)
+        try:
+            entries = citations.store_entries(self.root)
+        except KbError as exc:
+            raise PluginError(f"error: {exc}") from exc
         for _, path in entries:
             if Path(path).stem not in groups:
                 raise PluginError(f"{path}: no heading for this file in data/bibliography.yaml")
@@ -157,13 +182,19 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.config.cache:  # Material's templates compiled once, not once per build (.cache/jinja/)
             folder = self.cache_dir / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = ForgivingBytecodeCache(str(folder))
         self.pages_expected = len(files.documentation_pages())
         return env
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+    # Before any other plugin reads the page's title: front-matter text is escaped once, here.
+    @event_priority(100)
+    def _escape_front_matter(self, markdown: str, *, page, config, files) -> str:
+        escape_front_matter(page.meta)
+        return markdown
+
+    def _page_markdown(self, markdown: str, *, page, config, files) -> str:
         if page.file.src_uri == citations.PAGE:
             return citations.references_page(*self.references)
         markdown = expand_reading_lists(markdown, self.bib_keys)
@@ -175,6 +206,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         if TOPIC_MAP in markdown:
             markdown = markdown.replace(TOPIC_MAP, cards(self.topics))
         return markdown
+
+    on_page_markdown = CombinedEvent(_escape_front_matter, _page_markdown)
 
     # Before the print-site plugin's on_page_content (offline build), which keeps each page's HTML
     # for the print page: the PDF shows the SVGs, the references and the lightbox links.
@@ -216,7 +249,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.pages_written += 1  # every page written (a --dirty build skips the others)
         return context
 
-    def on_post_page(self, output: str, *, page, config) -> str:
+    def _post_page(self, output: str, *, page, config) -> str:
         if self.leftover_diagrams:
             output = diagrams.add_bootstrap(output, get_relative_url(diagrams.LOADER, page.url))
         # Formulas after Material's search has indexed the page (on_page_context): the index keeps
@@ -233,6 +266,18 @@ class KbPlugin(BasePlugin[KbConfig]):
             output = self._with_lightbox(output, page.url, page.file.src_uri)
         return output
 
+    # The last of every on_post_page handler: the page's content through the allowlist sanitiser
+    # (kb.sanitize). What it removes is a warning naming the page and the construct, so the strict
+    # build fails; `mkdocs serve` shows the sanitised page.
+    @event_priority(-1000)
+    def _sanitize(self, output: str, *, page, config) -> str:
+        output, removed = sanitize_page(output)
+        if removed:
+            log.warning(f"Doc file '{page.file.src_uri}': unsafe HTML removed: {', '.join(removed)}")
+        return output
+
+    on_post_page = CombinedEvent(_post_page, _sanitize)
+
     def _with_lightbox(self, output: str, url: str, src_uri: str) -> str:
         try:
             return lightbox.add_lightbox(output, get_relative_url(lightbox.STYLESHEET, url),
@@ -247,7 +292,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not formulas:
             return output
         was_available = not self.katex.unavailable
-        rendered, errors = self.katex.render(f.key for f in formulas)
+        rendered, errors = self.katex.render(f.key for f in formulas if not f.not_math)  # prices stay text
         for formula in formulas:
             if formula.key in errors:
                 log.warning(f"Doc file '{src_uri}': KaTeX cannot render the formula {formula.source}: "
@@ -296,6 +341,9 @@ class KbPlugin(BasePlugin[KbConfig]):
                 text = diagrams.add_bootstrap(text, get_relative_url(diagrams.LOADER, print_page.url))
             if 'class="arithmatex"' in text:
                 text = self._render_formulas(text, print_page.url, print_page.file.src_uri)
+            text, removed = sanitize_page(text)  # every page's content again, gathered on one page
+            if removed:
+                log.warning(f"Doc file '{print_page.file.src_uri}': unsafe HTML removed: {', '.join(removed)}")
             if text:
                 path.write_text(text, encoding="utf-8")
         self._stop_katex()
