@@ -16,6 +16,7 @@ import json
 import logging
 import multiprocessing
 import re
+import unicodedata
 from html import unescape
 from pathlib import Path
 
@@ -237,3 +238,165 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
 def index_script(index: dict) -> str:
     """The index as a script: loadable by importScripts() and by <script> from file://."""
     return "self.__kbIndex = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+# --- The sharded index (issue #24) ------------------------------------------------------------
+# build_index's documents (one per section) become an inverted index serialised at build time and
+# cut into shards, so the browser fetches a small manifest and then only the shards its query terms
+# fall in (terms in code-point order, each shard a contiguous range: Pagefind's scheme), plus the
+# metadata of the pages it shows. Every file is a script calling self.kbData(name, data), so a worker
+# loads it with importScripts() over http(s) and from file:// (iframe-worker's shim) alike.
+# The worker's tokeniser (docs/javascripts/search-worker.js: latinTokens, bigrams, stem) must cut
+# text exactly as `field_terms` does: a unit test checks the two agree.
+
+SHARD_FORMAT = 1
+FIELD_BOOST = {"t": 3.0, "tw": 3.0, "g": 4.0, "gw": 4.0, "x": 1.0, "xw": 1.0}
+BM25_K1, BM25_B = 1.2, 0.75
+WEIGHT_SCALE = 8  # weights are stored as integers: round(weight * WEIGHT_SCALE)
+MAX_POSTINGS = 4000  # a term in more sections keeps its best ones and is marked common ('c')
+SHARD_BYTES = 24_000  # raw JSON per shard; gzip brings it to roughly a third
+META_TEXT = 2000  # characters of a section's text kept for teasers and highlighting
+LATIN = re.compile(r"[a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """The worker's normalisation of indexed text: NFKC, lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def stem(word: str) -> str:
+    """Plurals only; the worker's `stem`."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def bigrams(run: str) -> list[str]:
+    return [run] if len(run) < 2 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def field_terms(field: str, value: str) -> list[str]:
+    """The terms of one field of a section: jieba words as given (`*w` fields), otherwise English
+    words (stemmed) and CJK bigrams."""
+    if field.endswith("w"):
+        return [w for w in value.split(" ") if w]
+    text = normalize(value)
+    return [stem(w) for w in LATIN.findall(text)] + [g for run in CJK.findall(text) for g in bigrams(run)]
+
+
+def _postings(docs: list[dict]) -> dict[str, dict[int, float]]:
+    """term -> {section number: BM25F weight (field boosts, length-normalised per field)}."""
+    counts = []
+    lengths = {f: 0 for f in FIELD_BOOST}
+    for doc in docs:
+        fields = {}
+        for field in FIELD_BOOST:
+            terms = field_terms(field, doc.get(field, ""))
+            lengths[field] += len(terms)
+            tf: dict[str, int] = {}
+            for term in terms:
+                tf[term] = tf.get(term, 0) + 1
+            fields[field] = (tf, len(terms))
+        counts.append(fields)
+    average = {f: max(1.0, lengths[f] / max(1, len(docs))) for f in FIELD_BOOST}
+    postings: dict[str, dict[int, float]] = {}
+    for number, (doc, fields) in enumerate(zip(docs, counts)):
+        boost = float(doc.get("b", 1) or 1)
+        for field, (tf, length) in fields.items():
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average[field])
+            for term, n in tf.items():
+                weight = boost * FIELD_BOOST[field] * n * (BM25_K1 + 1) / (n + norm)
+                row = postings.setdefault(term, {})
+                row[number] = row.get(number, 0.0) + weight
+    return postings
+
+
+def _encode_postings(row: dict[int, float]) -> list:
+    """[df, ids as deltas, weights] (+ 1 when only the best MAX_POSTINGS sections are kept)."""
+    items = sorted(row.items())
+    common = len(items) > MAX_POSTINGS
+    if common:
+        items = sorted(sorted(items, key=lambda kv: -kv[1])[:MAX_POSTINGS])
+    ids, weights, last = [], [], 0
+    for number, weight in items:
+        ids.append(number - last)
+        last = number
+        weights.append(max(1, round(weight * WEIGHT_SCALE)))
+    return [len(row), ids, weights, 1] if common else [len(row), ids, weights]
+
+
+def _script(name: str, data) -> str:
+    return f"self.kbData({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
+
+
+def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+    """build_index's result -> the sharded index: {path relative to search/: script text}.
+
+      kb/manifest.js   format, section count per page, shard boundaries (first term of each shard),
+                       the longest term, the Traditional -> Simplified map, BM25 averages
+      kb/s/N.js        {term: [df, section-number deltas, weights(, 1 = common: best ones only)]}
+      kb/v/C.js        the English terms starting with the letter C (for fuzzy and prefix matching)
+      kb/m/N.js        page N's sections: [location, title, text (first META_TEXT characters)]
+    """
+    docs = index["docs"]
+    pages: list[str] = []
+    counts: list[int] = []
+    meta: list[list] = []
+    for doc in docs:
+        page = doc["l"].split("#")[0]
+        if not pages or pages[-1] != page:
+            pages.append(page)
+            counts.append(0)
+            meta.append([])
+        counts[-1] += 1
+        meta[-1].append([doc["l"], doc["t"], doc["x"][:META_TEXT]])
+    if len(set(pages)) != len(pages):
+        raise ValueError("search entries of a page are not contiguous")
+    postings = _postings(docs)
+    files: dict[str, str] = {}
+    bounds: list[str] = []
+    shard: dict[str, list] = {}
+    size = 0
+
+    def flush():
+        nonlocal shard, size
+        if shard:
+            files[f"kb/s/{len(bounds) - 1}.js"] = _script(f"s/{len(bounds) - 1}", shard)
+        shard, size = {}, 0
+
+    for term in sorted(postings):
+        row = _encode_postings(postings[term])
+        cost = len(term) * 3 + 6 + len(json.dumps(row, separators=(",", ":")))
+        if shard and size + cost > shard_bytes:
+            flush()
+        if not shard:
+            bounds.append(term)
+        shard[term] = row
+        size += cost
+    flush()
+    vocab: dict[str, list[str]] = {}
+    for term in sorted(postings, key=lambda t: (-len(postings[t]), t)):
+        if term[0].isascii() and term[0].isalpha():
+            vocab.setdefault(term[0], []).append(term)
+    for letter, words in vocab.items():
+        files[f"kb/v/{letter}.js"] = _script(f"v/{letter}", words)
+    for number, sections in enumerate(meta):
+        files[f"kb/m/{number}.js"] = _script(f"m/{number}", sections)
+    manifest = {"format": SHARD_FORMAT, "sections": counts, "bounds": bounds,
+                "maxLen": max((len(t) for t in postings), default=2), "scale": WEIGHT_SCALE,
+                "letters": sorted(vocab), "t2s": index.get("t2s", {})}
+    files["kb/manifest.js"] = _script("manifest", manifest)
+    return files
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    """Write shard_files' result under folder (search/), replacing an earlier build's kb/."""
+    import shutil
+
+    shutil.rmtree(folder / "kb", ignore_errors=True)
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

@@ -6,8 +6,8 @@ comparison (tests/bench/). Offline builds (KB_OFFLINE=true, Material's offline p
 from file:// through the vendored iframe-worker shim instead of the theme's unpkg.com one.
 
 Material fetches search/search_index.json at page load; here it keeps only the configuration
-(the highlighter on result pages needs it) and the documents go to search/kb_index.js, which
-the worker loads on the first query.
+(the highlighter on result pages needs it) and the documents go to the sharded index in search/kb/, of
+which the worker loads the manifest on the first query and then the shards each query needs.
 
 Material's indexing of a page divides it into sections with an HTMLParser, a fifth of a cold build
 here; kb/search_sections.py computes the same sections about three times faster, and they are kept
@@ -31,8 +31,9 @@ from kb.glossary import Term
 from kb.mkdocs_hooks.glossary import glossary_terms
 from kb import search_index, search_sections
 from kb.build_cache import BuildCache, digest, enabled, source_digest, toc_tokens
-from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, index_script, jieba_words,
+from kb.search_index import (SegmentationWorker, add_jieba_words, build_index, jieba_words,
                              load_segments, page_location, save_segments, segments_cache_file)
+from kb.search_index import shard_files, write_files
 
 log = logging.getLogger("mkdocs.hooks.search")
 WORKER = "javascripts/search-worker.js"
@@ -247,7 +248,8 @@ def on_post_build(config):
     if worker is not None and not _session["serving"]:
         worker.close()
         _session["worker"] = None
-    (folder / "kb_index.js").write_text(index_script(index), encoding="utf-8")
+    # --- issue #24 adapter: the sharded index (kb.search_index.shard_files) under search/kb/ ---
+    write_files(folder, shard_files(index))
     save_segments(_cache_file(config))
     stub = json.dumps({"config": material["config"], "docs": []}, ensure_ascii=False)
     source.write_text(stub, encoding="utf-8")
