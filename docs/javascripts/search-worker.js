@@ -100,11 +100,15 @@ var KB = (function () {
     return words;
   }
 
-  /* Split a run at the question phrases it contains (they are dropped). */
-  function dropQuestions(run) {
+  /* Split a run at the question phrases it contains; they go to `asked` (scored, not required). */
+  function dropQuestions(run, asked) {
     var parts = [run];
     QUESTION.forEach(function (phrase) {
-      parts = [].concat.apply([], parts.map(function (p) { return p.split(phrase); }));
+      parts = [].concat.apply([], parts.map(function (p) {
+        var pieces = p.split(phrase);
+        if (pieces.length > 1) asked.push(phrase);
+        return pieces;
+      }));
     });
     return parts.filter(Boolean);
   }
@@ -137,17 +141,17 @@ var KB = (function () {
     var text = normalize(raw, t2s);
     var tokens = text.match(TOKEN) || [];
     var typingLast = !/\s$/.test(raw);
-    var groups = [[]];
+    var groups = [[]], asked = [];
     tokens.forEach(function (tok, i) {
       var group = groups[groups.length - 1];
       if (/^[a-z0-9]+$/.test(tok)) {
         if (COMPARE.has(tok)) { if (group.length) groups.push([]); return; }
         group.push({ latin: stem(tok), typed: tok, last: typingLast && i === tokens.length - 1 });
       } else {
-        dropQuestions(tok).forEach(function (run) { group.push({ run: run }); });
+        dropQuestions(tok, asked).forEach(function (run) { group.push({ run: run }); });
       }
     });
-    return { groups: groups.filter(function (g) { return g.length; }), text: text };
+    return { groups: groups.filter(function (g) { return g.length; }), asked: asked, text: text };
   }
 
   function unique(list) {
@@ -235,6 +239,12 @@ var KB = (function () {
     return this.row(term) !== null;
   };
 
+  /* A word of the index (jieba's or the glossary's), not only a bigram of its text. */
+  Engine.prototype.isWord = function (term) {
+    var row = this.row(term);
+    return row !== null && row.length > 3 && (row[3] & 2) !== 0;
+  };
+
   /* Terms of the loaded shards that start with `prefix`. */
   Engine.prototype.withPrefix = function (prefix, limit) {
     var out = [];
@@ -261,7 +271,7 @@ var KB = (function () {
       id += row[1][i];
       out.set(id, row[2][i] * idf);
     }
-    return { term: term, scores: out, idf: this.idf(row), common: row.length > 3 };
+    return { term: term, scores: out, idf: this.idf(row), common: row.length > 3 && (row[3] & 1) !== 0 };
   };
 
   /* Stage 1: the files the query's terms need. */
@@ -284,6 +294,7 @@ var KB = (function () {
         }
       });
     });
+    q.asked.forEach(function (w) { names.add("s/" + self.shardOf(w)); });
     names.delete("s/-1");
     return Array.from(names);
   };
@@ -317,8 +328,8 @@ var KB = (function () {
 
   /* Stage 2: each group's units (what a section must hold) in two views, words and bigrams. */
   Engine.prototype.understand = function (q) {
-    var self = this, vocab = { has: function (w) { return self.has(w); } };
-    var groups = [], optional = [], display = [];
+    var self = this, vocab = { has: function (w) { return self.isWord(w); } };
+    var groups = [], optional = q.asked.slice(), display = [];
     q.groups.forEach(function (parts) {
       var words = [], grams = [], splitAt = [];
       parts.forEach(function (part) {
@@ -343,7 +354,9 @@ var KB = (function () {
           if (COMPARE.has(w)) { flush(); splitAt.push([words.length, grams.length]); return; }
           if (FUNCTION.has(w)) { flush(); optional.push(w); return; }
           span += w;
-          words.push({ alts: w.length > 1 || self.has(w) ? [{ term: w, factor: EXACT }] : self.singleChar(w), label: w });
+          // A character on its own is required only when it is all the reader typed.
+          if (w.length === 1 && part.run.length > 1) { optional.push(w); return; }
+          words.push({ alts: self.has(w) ? [{ term: w, factor: EXACT }] : self.singleChar(w), label: w });
           display.push(w);
         });
         flush();
@@ -403,7 +416,8 @@ var KB = (function () {
       var a = self.view(g.words, cache), b = self.view(g.grams, cache), out = new Map();
       [a, b].forEach(function (v) {
         v.forEach(function (sc, id) {
-          var value = sc[0] * sc[1] * sc[1], cur = out.get(id);
+          // A section that holds the whole query (every word or every bigram) counts double.
+          var value = sc[0] * sc[1] * sc[1] * (sc[1] > 0.999 ? 2 : 1), cur = out.get(id);
           if (!cur || value > cur[0]) out.set(id, [value, sc[1]]);
         });
       });
@@ -436,7 +450,7 @@ var KB = (function () {
       var sections = Array.from(entry.sections.entries()).sort(function (x, y) { return y[1] - x[1]; });
       var rest = sections.slice(1).reduce(function (s, x) { return s + x[1]; }, 0);
       out.push({ page: entry.page, cover: cover, sections: sections,
-                 score: (sum + (extra.get(sections[0][0]) || 0) + 0.1 * rest) * cover * cover });
+                 score: sum + (extra.get(sections[0][0]) || 0) + 0.1 * rest });
     });
     var full = out.some(function (p) { return p.cover > 0.999; });
     out = out.filter(function (p) { return p.cover >= (full ? 0.5 : 0.25); });

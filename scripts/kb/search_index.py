@@ -286,22 +286,26 @@ def field_terms(field: str, value: str) -> list[str]:
     return [stem(w) for w in LATIN.findall(text)] + [g for run in CJK.findall(text) for g in bigrams(run)]
 
 
-def _postings(docs: list[dict]) -> dict[str, dict[int, float]]:
-    """term -> {section number: BM25F weight (field boosts, length-normalised per field)}."""
+def _postings(docs: list[dict]) -> tuple[dict[str, dict[int, float]], set[str]]:
+    """term -> {section number: BM25F weight (field boosts, length-normalised per field)}, and the
+    terms that are words (of a `*w` field)."""
     counts = []
     lengths = {f: 0 for f in FIELD_BOOST}
+    present = {f: 0 for f in FIELD_BOOST}  # sections that have the field: most have no synonyms
     for doc in docs:
         fields = {}
         for field in FIELD_BOOST:
             terms = field_terms(field, doc.get(field, ""))
             lengths[field] += len(terms)
+            present[field] += bool(terms)
             tf: dict[str, int] = {}
             for term in terms:
                 tf[term] = tf.get(term, 0) + 1
             fields[field] = (tf, len(terms))
         counts.append(fields)
-    average = {f: max(1.0, lengths[f] / max(1, len(docs))) for f in FIELD_BOOST}
+    average = {f: max(1.0, lengths[f] / max(1, present[f])) for f in FIELD_BOOST}
     postings: dict[str, dict[int, float]] = {}
+    words = {term for fields in counts for field in ("tw", "xw", "gw") for term in fields[field][0]}
     for number, (doc, fields) in enumerate(zip(docs, counts)):
         boost = float(doc.get("b", 1) or 1)
         for field, (tf, length) in fields.items():
@@ -310,11 +314,13 @@ def _postings(docs: list[dict]) -> dict[str, dict[int, float]]:
                 weight = boost * FIELD_BOOST[field] * n * (BM25_K1 + 1) / (n + norm)
                 row = postings.setdefault(term, {})
                 row[number] = row.get(number, 0.0) + weight
-    return postings
+    return postings, words
 
 
-def _encode_postings(row: dict[int, float]) -> list:
-    """[df, ids as deltas, weights] (+ 1 when only the best MAX_POSTINGS sections are kept)."""
+def _encode_postings(row: dict[int, float], word: bool) -> list:
+    """[df, ids as deltas, weights(, flags)]: flags 1 = common (only the best MAX_POSTINGS sections
+    are kept), 2 = a word (jieba's or the glossary's, not only a bigram): the worker cuts queries
+    into words."""
     items = sorted(row.items())
     common = len(items) > MAX_POSTINGS
     if common:
@@ -324,7 +330,8 @@ def _encode_postings(row: dict[int, float]) -> list:
         ids.append(number - last)
         last = number
         weights.append(max(1, round(weight * WEIGHT_SCALE)))
-    return [len(row), ids, weights, 1] if common else [len(row), ids, weights]
+    flags = common | (2 if word else 0)
+    return [len(row), ids, weights, flags] if flags else [len(row), ids, weights]
 
 
 def _script(name: str, data) -> str:
@@ -336,7 +343,7 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
 
       kb/manifest.js   format, section count per page, shard boundaries (first term of each shard),
                        the longest term, the Traditional -> Simplified map, BM25 averages
-      kb/s/N.js        {term: [df, section-number deltas, weights(, 1 = common: best ones only)]}
+      kb/s/N.js        {term: [df, section-number deltas, weights(, flags: 1 common, 2 word)]}
       kb/v/C.js        the English terms starting with the letter C (for fuzzy and prefix matching)
       kb/m/N.js        page N's sections: [location, title, text (first META_TEXT characters)]
     """
@@ -354,7 +361,7 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
         meta[-1].append([doc["l"], doc["t"], doc["x"][:META_TEXT]])
     if len(set(pages)) != len(pages):
         raise ValueError("search entries of a page are not contiguous")
-    postings = _postings(docs)
+    postings, words = _postings(docs)
     files: dict[str, str] = {}
     bounds: list[str] = []
     shard: dict[str, list] = {}
@@ -367,7 +374,7 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
         shard, size = {}, 0
 
     for term in sorted(postings):
-        row = _encode_postings(postings[term])
+        row = _encode_postings(postings[term], term in words)
         cost = len(term) * 3 + 6 + len(json.dumps(row, separators=(",", ":")))
         if shard and size + cost > shard_bytes:
             flush()
