@@ -193,6 +193,13 @@ def synonyms_by_page(terms: list[Term]) -> dict[str, list[str]]:
     return pages
 
 
+def definitions_by_page(terms: list[Term]) -> dict[str, list[str]]:
+    pages: dict[str, list[str]] = {}
+    for term in terms:
+        pages.setdefault(term.page, []).append(term.definition)
+    return pages
+
+
 def page_location(src_uri: str, use_directory_urls: bool = True) -> str:
     """docs path -> the location Material's index uses for that page."""
     path = src_uri.removesuffix(".md")
@@ -211,13 +218,16 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
     """
     synonyms = {locations[page]: forms for page, forms in synonyms_by_page(terms).items()
                 if page in locations}
+    definitions = {locations[page]: texts for page, texts in definitions_by_page(terms).items()
+                   if page in locations}
     plain = [(doc, plain_text(doc.get("title", "")), plain_text(doc.get("text", ""))) for doc in material_docs]
     if segment is not None:
         missing = missing_runs([s for _, title, text in plain for s in (title, text)]
-                               + [" ".join(forms) for forms in synonyms.values()])
+                               + [" ".join(forms) for forms in synonyms.values()]
+                               + [" ".join(texts) for texts in definitions.values()])
         if missing:
             remember_segments(segment(missing))
-    docs, used = [], set()
+    docs, used, seen_definitions = [], set(), set()
     for doc, title, text in plain:
         entry = {"l": doc["location"], "t": title, "x": text,
                  "tw": " ".join(chinese_words(title)), "xw": " ".join(chinese_words(text))}
@@ -226,6 +236,11 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
             entry["g"] = " | ".join(forms)
             entry["gw"] = " ".join([*chinese_words(" ".join(forms)),
                                     *(run for form in forms for run in CJK.findall(form))])
+        if doc["location"] in definitions and doc["location"] not in seen_definitions:
+            # the glossary's definitions of the page's terms: a reader's description in other words
+            seen_definitions.add(doc["location"])
+            entry["d"] = " ".join(definitions[doc["location"]])
+            entry["dw"] = " ".join(chinese_words(entry["d"]))
         if doc.get("boost") not in (None, 1, 1.0):
             entry["b"] = doc["boost"]
         used.update(title, text)
@@ -250,7 +265,7 @@ def index_script(index: dict) -> str:
 # text exactly as `field_terms` does: a unit test checks the two agree.
 
 SHARD_FORMAT = 1
-FIELD_BOOST = {"t": 3.0, "tw": 3.0, "g": 4.0, "gw": 4.0, "x": 1.0, "xw": 1.0}
+FIELD_BOOST = {"t": 3.0, "tw": 3.0, "g": 4.0, "gw": 4.0, "x": 1.0, "xw": 1.0, "d": 1.0, "dw": 1.0}
 BM25_K1, BM25_B = 1.2, 0.75
 WEIGHT_SCALE = 8  # weights are stored as integers: round(weight * WEIGHT_SCALE)
 MAX_POSTINGS = 4000  # a term in more sections keeps its best ones and is marked common ('c')
@@ -305,7 +320,7 @@ def _postings(docs: list[dict]) -> tuple[dict[str, dict[int, float]], set[str]]:
         counts.append(fields)
     average = {f: max(1.0, lengths[f] / max(1, present[f])) for f in FIELD_BOOST}
     postings: dict[str, dict[int, float]] = {}
-    words = {term for fields in counts for field in ("tw", "xw", "gw") for term in fields[field][0]}
+    words = {term for fields in counts for field in ("tw", "xw", "gw", "dw") for term in fields[field][0]}
     for number, (doc, fields) in enumerate(zip(docs, counts)):
         boost = float(doc.get("b", 1) or 1)
         for field, (tf, length) in fields.items():
