@@ -342,23 +342,32 @@ var KB = (function () {
           unit.alts.forEach(function (a) { if (a.factor < 1) display.push(a.term); });
           return;
         }
-        var span = "";
+        var span = "", chars = "";
+        var exact = function (t) { return { alts: [{ term: t, factor: EXACT }], label: t }; };
         var flush = function () {
-          if (!span) return;
-          bigrams(span).forEach(function (g) {
-            grams.push({ alts: g.length > 1 ? [{ term: g, factor: EXACT }] : self.singleChar(g), label: g });
+          if (span) bigrams(span).forEach(function (g) {
+            grams.push(g.length > 1 ? exact(g) : { alts: self.singleChar(g), label: g });
           });
           span = "";
         };
+        // Characters the index has no word for: their bigrams in the words view too; a character
+        // on its own is required only when it is all the reader typed.
+        var flushChars = function () {
+          if (chars.length > 1) bigrams(chars).forEach(function (g) { words.push(exact(g)); display.push(g); });
+          else if (chars && part.run.length > 1) optional.push(chars);
+          else if (chars) { words.push({ alts: self.singleChar(chars), label: chars }); display.push(chars); }
+          chars = "";
+        };
         segment(part.run, vocab, self.maxLen).forEach(function (w) {
-          if (COMPARE.has(w)) { flush(); splitAt.push([words.length, grams.length]); return; }
-          if (FUNCTION.has(w)) { flush(); optional.push(w); return; }
+          if (COMPARE.has(w)) { flushChars(); flush(); splitAt.push([words.length, grams.length]); return; }
+          if (FUNCTION.has(w)) { flushChars(); flush(); optional.push(w); return; }
           span += w;
-          // A character on its own is required only when it is all the reader typed.
-          if (w.length === 1 && part.run.length > 1) { optional.push(w); return; }
-          words.push({ alts: self.has(w) ? [{ term: w, factor: EXACT }] : self.singleChar(w), label: w });
+          if (w.length === 1) { chars += w; return; }
+          flushChars();
+          words.push(exact(w));
           display.push(w);
         });
+        flushChars();
         flush();
       });
       // "A 和 B" inside one run of Chinese: two groups, split where the comparing word was.
