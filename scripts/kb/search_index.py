@@ -422,3 +422,17 @@ def write_files(folder: Path, files: dict[str, str]) -> None:
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+KB_DATA = re.compile(r'^self\.kbData\(("[^"]*"),(.*)\);\n?$', re.S)
+
+
+def read_files(folder: Path) -> dict[str, object]:
+    """The sharded index under folder (search/) as {name: data}, as the worker sees it."""
+    out = {}
+    for path in sorted((folder / "kb").rglob("*.js")):
+        match = KB_DATA.match(path.read_text(encoding="utf-8"))
+        if match is None:
+            raise ValueError(f"{path}: not a kbData script")
+        out[json.loads(match.group(1))] = json.loads(match.group(2))
+    return out
