@@ -142,10 +142,10 @@ def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser,
     page.on("request", lambda r: requested.append(urlparse(r.url).path))
     page.goto(server.url + "foundations/emergence/", wait_until="networkidle")
     assert not any("/search/kb/" in p for p in requested), "the index was loaded with the page"
-    stub = [p for p in requested if p.endswith("search_index.json")]
-    assert stub, "Material's search set-up request is gone: did the theme change?"
     pages, _ = material_search(page, "位置编码", server.url)
     assert pages[0] == "architecture/transformer.md"
+    stub = [p for p in requested if p.endswith("search_index.json")]  # (late on a loaded machine)
+    assert stub, "Material's search set-up request is gone: did the theme change?"
     loaded = [p.split("/search/kb/")[1] for p in requested if "/search/kb/" in p]
     assert "manifest.js" in loaded
     shard_loads = [p for p in loaded if p.startswith("s/")]

@@ -17,6 +17,8 @@ import logging
 import multiprocessing
 import re
 import unicodedata
+from array import array
+from collections import Counter
 from html import unescape
 from pathlib import Path
 
@@ -301,52 +303,58 @@ def field_terms(field: str, value: str) -> list[str]:
     return [stem(w) for w in LATIN.findall(text)] + [g for run in CJK.findall(text) for g in bigrams(run)]
 
 
-def _postings(docs: list[dict]) -> tuple[dict[str, dict[int, float]], set[str]]:
-    """term -> {section number: BM25F weight (field boosts, length-normalised per field)}, and the
-    terms that are words (of a `*w` field)."""
-    counts = []
+def _postings(docs: list[dict]) -> tuple[dict[str, tuple[array, array]], set[str]]:
+    """term -> (section numbers, BM25F weights) in section order (field boosts, lengths normalised
+    per field), and the terms that are words (of a `*w` field). Two passes over the text (lengths,
+    then weights) and postings in typed arrays: at 10,000 pages, per-section dictionaries of every
+    term would not fit in memory."""
     lengths = {f: 0 for f in FIELD_BOOST}
     present = {f: 0 for f in FIELD_BOOST}  # sections that have the field: most have no synonyms
     for doc in docs:
-        fields = {}
         for field in FIELD_BOOST:
-            terms = field_terms(field, doc.get(field, ""))
-            lengths[field] += len(terms)
-            present[field] += bool(terms)
-            tf: dict[str, int] = {}
-            for term in terms:
-                tf[term] = tf.get(term, 0) + 1
-            fields[field] = (tf, len(terms))
-        counts.append(fields)
+            n = len(field_terms(field, doc.get(field, "")))
+            lengths[field] += n
+            present[field] += bool(n)
     average = {f: max(1.0, lengths[f] / max(1, present[f])) for f in FIELD_BOOST}
-    postings: dict[str, dict[int, float]] = {}
-    words = {term for fields in counts for field in ("tw", "xw", "gw", "dw") for term in fields[field][0]}
-    for number, (doc, fields) in enumerate(zip(docs, counts)):
+    postings: dict[str, tuple[array, array]] = {}
+    words: set[str] = set()
+    for number, doc in enumerate(docs):
         boost = float(doc.get("b", 1) or 1)
-        for field, (tf, length) in fields.items():
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average[field])
-            for term, n in tf.items():
-                weight = boost * FIELD_BOOST[field] * n * (BM25_K1 + 1) / (n + norm)
-                row = postings.setdefault(term, {})
-                row[number] = row.get(number, 0.0) + weight
+        weights: dict[str, float] = {}
+        for field, field_boost in FIELD_BOOST.items():
+            terms = field_terms(field, doc.get(field, ""))
+            if not terms:
+                continue
+            if field.endswith("w"):
+                words.update(terms)
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * len(terms) / average[field])
+            for term, n in Counter(terms).items():
+                weights[term] = weights.get(term, 0.0) + boost * field_boost * n * (BM25_K1 + 1) / (n + norm)
+        for term, weight in weights.items():
+            row = postings.get(term)
+            if row is None:
+                row = postings[term] = (array("i"), array("f"))
+            row[0].append(number)
+            row[1].append(weight)
     return postings, words
 
 
-def _encode_postings(row: dict[int, float], word: bool) -> list:
+def _encode_postings(row: tuple[array, array], word: bool) -> list:
     """[df, ids as deltas, weights(, flags)]: flags 1 = common (only the best MAX_POSTINGS sections
     are kept), 2 = a word (jieba's or the glossary's, not only a bigram): the worker cuts queries
     into words."""
-    items = sorted(row.items())
+    numbers, weights = row
+    items = list(zip(numbers, weights))
     common = len(items) > MAX_POSTINGS
     if common:
         items = sorted(sorted(items, key=lambda kv: -kv[1])[:MAX_POSTINGS])
-    ids, weights, last = [], [], 0
+    ids, scaled, last = [], [], 0
     for number, weight in items:
         ids.append(number - last)
         last = number
-        weights.append(max(1, round(weight * WEIGHT_SCALE)))
+        scaled.append(max(1, round(weight * WEIGHT_SCALE)))
     flags = common | (2 if word else 0)
-    return [len(row), ids, weights, flags] if flags else [len(row), ids, weights]
+    return [len(numbers), ids, scaled, flags] if flags else [len(numbers), ids, scaled]
 
 
 def _script(name: str, data) -> str:
@@ -399,7 +407,7 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
         size += cost
     flush()
     vocab: dict[str, list[str]] = {}
-    for term in sorted(postings, key=lambda t: (-len(postings[t]), t)):
+    for term in sorted(postings, key=lambda t: (-len(postings[t][0]), t)):
         if term[0].isascii() and term[0].isalpha():
             vocab.setdefault(term[0], []).append(term)
     for letter, words in vocab.items():
