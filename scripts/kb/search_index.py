@@ -1,12 +1,15 @@
-"""The site's search index (search/kb_index.js), read by docs/javascripts/search-worker.js.
+"""The site's search index (search/kb/, sharded), read by docs/javascripts/search-worker.js.
 
 Built from the section documents Material's search plugin produces (so sections and anchors
-are the theme's), with three additions the browser cannot make cheaply:
+are the theme's), with additions the browser cannot make cheaply:
   - jieba word segmentation of the Chinese text (`tw`, `xw`), with the glossary's terms added
     to jieba's dictionary so that 位置编码 or 学习率预热 stay one word;
   - the glossary's forms (`g`, `gw`) on the page that explains each term: search synonyms
     across languages, abbreviations and Traditional forms;
+  - the glossary's definitions (`d`, `dw`) on the same page: a reader's description in other words;
   - a Traditional -> Simplified map (OpenCC's TSCharacters) for the characters the site uses.
+`build_index` makes the section documents; `shard_files` serialises them as the inverted index the
+worker loads piece by piece (manifest, shards, vocabulary, page metadata).
 Pure functions except `add_jieba_words`, which changes jieba's global dictionary, and the
 segmentation memo (`chinese_words`, `load_segments`, `save_segments`).
 """
@@ -250,11 +253,6 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
     for forms in synonyms.values():
         used.update("".join(forms))
     return {"docs": docs, "t2s": t2s_map(ts_characters, used)}
-
-
-def index_script(index: dict) -> str:
-    """The index as a script: loadable by importScripts() and by <script> from file://."""
-    return "self.__kbIndex = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
 # --- The sharded index (issue #24) ------------------------------------------------------------
