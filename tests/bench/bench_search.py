@@ -28,6 +28,7 @@ A benchmark, not a test: it asserts nothing.
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -60,6 +61,7 @@ TIMED_QUERY = """([q, item]) => new Promise(resolve => {
   const t0 = performance.now();
   const done = () => { obs.disconnect(); resolve(performance.now() - t0); };
   const obs = new MutationObserver(() => { if (!item || list.querySelector('.md-search-result__item')) done(); });
+  setTimeout(() => { obs.disconnect(); resolve(-1); }, 120000);  // -1: no result in 2 minutes
   obs.observe(list, { childList: true, subtree: true });
   obs.observe(meta, { childList: true, subtree: true, characterData: true });
   el.value = q;
@@ -93,8 +95,33 @@ def real_index(site_dir: Path) -> tuple[dict, float, float]:
     return index, time.perf_counter() - start, build
 
 
-def install(site: Path, engine: str, index: dict) -> tuple[float, list[Path]]:
-    """Put `engine`'s index of `index` into the built site; seconds to build it, its files."""
+def _digest(*parts) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+    return h.hexdigest()[:12]
+
+
+def corpora(real: dict, args):
+    """(name, index, pages) of each corpus, made one at a time (a synthetic one is kept in
+    args.cache by the real index and the generator's source)."""
+    yield "real site", real, len(real_index_pages(real))
+    source = (Path(__file__).parent / "synthetic_corpus.py").read_bytes()
+    for n in [int(x) for x in args.sizes.split(",") if x]:
+        path = args.cache / f"synthetic-{n}-{_digest(json.dumps(real, sort_keys=True), source)}.json"
+        if path.is_file():
+            docs = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            docs = synthetic_docs(real["docs"], n)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+        yield f"synthetic {n:,}", {"docs": docs, "t2s": real["t2s"], "key": path.stem}, n
+
+
+def install(site: Path, engine: str, index: dict, cache: Path) -> tuple[float, list[Path]]:
+    """Put `engine`'s index of `index` into the built site; seconds to build it, its files. A
+    synthetic corpus' shards are kept in `cache` (with the seconds they took) by the index
+    builder's source."""
     from kb import search_index
 
     folder = site / "search"
@@ -102,12 +129,24 @@ def install(site: Path, engine: str, index: dict) -> tuple[float, list[Path]]:
     (folder / "kb_index.js").unlink(missing_ok=True)
     start = time.perf_counter()
     if engine == "site":
-        files = search_index.shard_files(index)
-        seconds = time.perf_counter() - start
-        search_index.write_files(folder, files)
+        kept = None
+        if "key" in index:
+            kept = cache.parent / f"{index['key']}-{_digest(Path(search_index.__file__).read_bytes())}"
+        if kept is not None and (kept / "seconds").is_file():
+            seconds = float((kept / "seconds").read_text())
+            shutil.copytree(kept / "kb", folder / "kb")
+        else:
+            files = search_index.shard_files(index)
+            seconds = time.perf_counter() - start
+            search_index.write_files(folder, files)
+            if kept is not None:
+                shutil.rmtree(kept, ignore_errors=True)
+                shutil.copytree(folder / "kb", kept / "kb")
+                (kept / "seconds").write_text(str(seconds))
         shutil.copy(ROOT / "docs" / "javascripts" / "search-worker.js", site / "javascripts" / "search-worker.js")
         return seconds, sorted((folder / "kb").rglob("*.js"))
-    text = "self.__kbIndex = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+    old = {k: v for k, v in index.items() if k != "key"}
+    text = "self.__kbIndex = " + json.dumps(old, ensure_ascii=False, separators=(",", ":")) + ";\n"
     seconds = time.perf_counter() - start
     (folder / "kb_index.js").write_text(text, encoding="utf-8")
     worker = subprocess.run(["git", "show", f"{BEFORE}:docs/javascripts/search-worker.js"], cwd=ROOT,
@@ -160,22 +199,25 @@ def main() -> int:
     parser.add_argument("--throttle", type=float, default=4)
     parser.add_argument("--before-max", type=int, default=1000, help="largest corpus the old engine is run on")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "bench-search",
+                        help="synthetic corpora and their indexes, kept by what made them")
+    parser.add_argument("--offline", action="store_true",
+                        help="instead: the offline build (KB_OFFLINE=true) searched from file:// at each size")
     args = parser.parse_args()
+    if args.offline:
+        return offline(args)
     queries = [q["q"] for q in load_queries(QUERIES) + load_queries(READERS)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         site = Path(tmp) / "site"
         real, real_index_s, build_s = real_index(site)
-        corpora = [("real site", real, len(real_index_pages(real)))]
-        for n in [int(x) for x in args.sizes.split(",") if x]:
-            corpora.append((f"synthetic {n:,}", {"docs": synthetic_docs(real["docs"], n), "t2s": real["t2s"]}, n))
         sizes: dict = {}
-        for corpus, index, pages in corpora:
+        for corpus, index, pages in corpora(real, args):
             for engine in args.engines.split(","):
                 if engine == "before" and pages > args.before_max:
                     continue
-                seconds, files = install(site, engine, index)
+                seconds, files = install(site, engine, index, args.cache / f"{corpus.replace(' ', '-')}-{engine}")
                 if corpus == "real site":
                     seconds += real_index_s  # build_index comes first in both, as in a build
                 disk = sum(f.stat().st_size for f in files)
@@ -204,6 +246,43 @@ def main() -> int:
               f"{r['p95']:.1f} ms |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
+def offline(args) -> int:
+    """The offline build (file://, iframe-worker's shim instead of a worker) with each corpus'
+    sharded index: does the first query find a result from disk, and how long does it take."""
+    from kb import search_index
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        real, _, _ = real_index(Path(tmp) / "online")
+        site = Path(tmp) / "offline"
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, check=True,
+                       env={**os.environ, "KB_OFFLINE": "true"})
+        for corpus, index, _ in corpora(real, args):
+            install(site, "site", index, args.cache / f"{corpus.replace(' ', '-')}-site")
+            context = browser.new_context()
+            page = context.new_page()
+            context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto((site / "foundations" / "emergence.html").resolve().as_uri(), wait_until="load")
+            page.wait_for_timeout(500)
+            page.locator(SEARCH_INPUT).click()
+            page.evaluate(TIMED_QUERY, ["", False])
+            first = page.evaluate(TIMED_QUERY, [FIRST_QUERY, True])
+            found = page.eval_on_selector_all(".md-search-result__item", "els => els.length")
+            context.close()
+            rows.append((corpus, first, found, errors))
+            print(corpus, f"{first:.0f} ms", found, "results", errors, flush=True)
+        browser.close()
+    print(f"\nOffline build from file://, CPU throttling {args.throttle:g}x, first query {FIRST_QUERY!r}\n")
+    print("| corpus | keystroke → first result | results | page errors |")
+    print("| --- | --- | --- | --- |")
+    for corpus, first, found, errors in rows:
+        print(f"| {corpus} | {first:.0f} ms | {found} | {len(errors)} |")
     return 0
 
 

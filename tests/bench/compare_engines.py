@@ -1,5 +1,6 @@
 """Search quality of each engine on the same queries: the set the site's search was first tuned on
-(tests/test_search_queries.yaml) and the reader-phrased set (tests/test_search_queries_readers.yaml).
+(tests/test_search_queries.yaml), the reader-phrased set (tests/test_search_queries_readers.yaml) and
+the held-out one (tests/test_search_queries_holdout.yaml, never tuned on).
 
     python tests/bench/compare_engines.py [--engines site,material,...]
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.search_harness import READERS, load_queries, run, score  # noqa: E402
+from bench.search_harness import HOLDOUT, READERS, load_queries, run, score  # noqa: E402
 from bench.variants import ENGINES, build  # noqa: E402
 from sitekit import CHROMIUM, CHROMIUM_ARGS, LocalServer  # noqa: E402
 
@@ -30,8 +31,8 @@ def main() -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    sets = {"tuned": load_queries(), "readers": load_queries(READERS)}
-    queries = sets["tuned"] + sets["readers"]
+    sets = {"tuned": load_queries(), "readers": load_queries(READERS), "holdout": load_queries(HOLDOUT)}
+    queries = [q for qs in sets.values() for q in qs]
     report = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -14,6 +14,7 @@ import yaml
 TESTS = Path(__file__).resolve().parents[1]
 QUERIES = TESTS / "test_search_queries.yaml"
 READERS = TESTS / "test_search_queries_readers.yaml"  # reader-phrased, written before tuning
+HOLDOUT = TESTS / "test_search_queries_holdout.yaml"  # reader-phrased, written after tuning, never tuned on
 
 SEARCH_INPUT = "input.md-search__input"
 # Settled = Material has rendered a result message and the list did not change for QUIET_MS.
