@@ -207,6 +207,10 @@ var KB = (function () {
     var total = 0;
     manifest.sections.forEach(function (n) { total += n; this.starts.push(total); }, this);
     this.total = total;
+    this.pageOfSection = new Int32Array(total);
+    for (var p = 0; p < manifest.sections.length; p++)
+      this.pageOfSection.fill(p, this.starts[p], this.starts[p + 1]);
+    this.decoded = new Map();  // term -> {ids, w}: typing repeats terms
     this.maxLen = Math.min(manifest.maxLen, 8);
   }
 
@@ -261,20 +265,24 @@ var KB = (function () {
     return Math.log(1 + (this.total - df + 0.5) / (df + 0.5));
   };
 
-  /* {section: weight * idf} for a term; `common` terms (only their best sections stored) score but
-     are not required. */
+  /* A term's sections and scores (weight * idf * factor); `common` terms (only their best sections
+     stored) score but are not required. */
   Engine.prototype.postings = function (term, factor) {
     var row = this.row(term);
     if (!row) return null;
-    var idf = this.idf(row) * factor / this.m.scale, out = new Map(), id = 0;
-    for (var i = 0; i < row[1].length; i++) {
-      id += row[1][i];
-      out.set(id, row[2][i] * idf);
+    var d = this.decoded.get(term);
+    if (!d) {
+      var ids = new Int32Array(row[1].length), w = new Float64Array(row[1].length), id = 0;
+      for (var i = 0; i < ids.length; i++) { id += row[1][i]; ids[i] = id; w[i] = row[2][i]; }
+      d = { ids: ids, w: w };
+      if (this.decoded.size > 500) this.decoded.clear();
+      this.decoded.set(term, d);
     }
-    return { term: term, scores: out, idf: this.idf(row), common: row.length > 3 && (row[3] & 1) !== 0 };
+    var idf = this.idf(row);
+    return { ids: d.ids, w: d.w, mult: idf * factor / this.m.scale, idf: idf,
+             common: row.length > 3 && (row[3] & 1) !== 0 };
   };
 
-  /* Stage 1: the files the query's terms need. */
   Engine.prototype.needs = function (q) {
     var names = new Set(), self = this;
     q.groups.forEach(function (group) {
@@ -388,82 +396,128 @@ var KB = (function () {
     return this.withPrefix(c, 20).map(function (t) { return { term: t, factor: PREFIX }; });
   };
 
-  Engine.prototype.unitScores = function (unit, cache) {
-    var best = new Map(), self = this, common = false, idf = 0;
+  /* Typed arrays over all sections, and the list of sections touched: Maps of 100,000 sections
+     were most of a query's time at 10,000 pages. */
+  function Scores(total) {
+    this.score = new Float64Array(total);
+    this.cover = new Float64Array(total);
+    this.seen = new Uint8Array(total);
+    this.ids = [];
+  }
+
+  Scores.prototype.touch = function (id) {
+    if (!this.seen[id]) { this.seen[id] = 1; this.ids.push(id); }
+  };
+
+  /* One unit's best score per section over its alternatives, and its weight in the coverage. */
+  Engine.prototype.unitScores = function (unit) {
+    var self = this, lists = [], common = false, idf = 0;
     unit.alts.forEach(function (alt) {
-      var key = alt.term + "\u0000" + alt.factor;
-      if (!cache.has(key)) cache.set(key, self.postings(alt.term, alt.factor));
-      var p = cache.get(key);
+      var p = self.postings(alt.term, alt.factor);
       if (!p) return;
       common = common || p.common;
       idf = Math.max(idf, p.idf);
-      p.scores.forEach(function (s, id) { if (!(best.get(id) >= s)) best.set(id, s); });
+      lists.push(p);
     });
-    return { scores: best, idf: common ? 0 : Math.max(idf, 0.5) };
+    return { lists: lists, idf: common ? 0 : Math.max(idf, 0.5) };
   };
 
-  /* {section: [score, coverage]} for one view (a list of units). */
-  Engine.prototype.view = function (units, cache) {
-    var self = this, out = new Map(), total = 0;
-    var scored = units.map(function (u) { var s = self.unitScores(u, cache); total += s.idf; return s; });
-    scored.forEach(function (s) {
-      s.scores.forEach(function (score, id) {
-        var cur = out.get(id) || [0, 0];
-        cur[0] += score;
-        cur[1] += s.idf;
-        out.set(id, cur);
+  /* Score and coverage (share of the units' idf) of every section that holds one of the units. */
+  Engine.prototype.view = function (units) {
+    var out = new Scores(this.total), total = 0, best = new Float64Array(0);
+    var self = this;
+    units.forEach(function (unit) {
+      var u = self.unitScores(unit);
+      total += u.idf;
+      if (u.lists.length === 1) {
+        var p = u.lists[0];
+        for (var i = 0; i < p.ids.length; i++) {
+          var id = p.ids[i];
+          out.touch(id);
+          out.score[id] += p.w[i] * p.mult;
+          out.cover[id] += u.idf;
+        }
+        return;
+      }
+      if (best.length === 0) best = new Float64Array(self.total);
+      var touched = [];
+      u.lists.forEach(function (p) {
+        for (var i = 0; i < p.ids.length; i++) {
+          var id = p.ids[i], v = p.w[i] * p.mult;
+          if (best[id] === 0) touched.push(id);
+          if (v > best[id]) best[id] = v;
+        }
+      });
+      touched.forEach(function (id) {
+        out.touch(id);
+        out.score[id] += best[id];
+        out.cover[id] += u.idf;
+        best[id] = 0;
       });
     });
-    out.forEach(function (cur) { cur[1] = total ? cur[1] / total : 1; });
+    if (total) for (var k = 0; k < out.ids.length; k++) out.cover[out.ids[k]] /= total;
+    else for (k = 0; k < out.ids.length; k++) out.cover[out.ids[k]] = 1;
     return out;
   };
 
-  /* Ranked pages: [{page, score, sections: [[id, score]]}]. */
-  Engine.prototype.rank = function (u) {
-    var self = this, cache = new Map();
-    var perGroup = u.groups.map(function (g) {
-      var a = self.view(g.words, cache), b = self.view(g.grams, cache), out = new Map();
-      [a, b].forEach(function (v) {
-        v.forEach(function (sc, id) {
+  /* Ranked pages: [{page, score, cover, sections: [[id, score]] (the first `limit` pages only)}]. */
+  Engine.prototype.rank = function (u, limit) {
+    var self = this, n = u.groups.length, pages = this.m.sections.length;
+    var pageOf = this.pageOfSection;
+    var section = new Scores(this.total);
+    var best = new Float64Array(pages * n), cover = new Float64Array(pages * n);
+    var touchedPages = [], pageSeen = new Uint8Array(pages);
+    u.groups.forEach(function (g, gi) {
+      var views = [self.view(g.words), self.view(g.grams)];
+      var value = new Float64Array(0);
+      views.forEach(function (v) {
+        for (var k = 0; k < v.ids.length; k++) {
+          var id = v.ids[k], c = v.cover[id];
           // A section that holds the whole query (every word or every bigram) counts double.
-          var value = sc[0] * sc[1] * sc[1] * (sc[1] > 0.999 ? 2 : 1), cur = out.get(id);
-          if (!cur || value > cur[0]) out.set(id, [value, sc[1]]);
-        });
+          var val = v.score[id] * c * c * (c > 0.999 ? 2 : 1);
+          if (value.length === 0) value = new Float64Array(self.total);
+          if (val > value[id] || !section.seen[id]) {
+            var p = pageOf[id];
+            if (!pageSeen[p]) { pageSeen[p] = 1; touchedPages.push(p); }
+            if (val > best[p * n + gi]) best[p * n + gi] = val;
+            if (c > cover[p * n + gi]) cover[p * n + gi] = c;
+            section.touch(id);
+            section.score[id] += val - value[id];
+            value[id] = val;
+          }
+        }
       });
-      return out;
     });
-    var extra = new Map();
+    var extra = new Float64Array(0);
     u.optional.forEach(function (w) {
       var p = self.postings(w, OPTIONAL);
-      if (p) p.scores.forEach(function (s, id) { extra.set(id, (extra.get(id) || 0) + s); });
+      if (!p) return;
+      if (extra.length === 0) extra = new Float64Array(self.total);
+      for (var i = 0; i < p.ids.length; i++) extra[p.ids[i]] += p.w[i] * p.mult;
     });
-    var pages = new Map();
-    perGroup.forEach(function (scores, gi) {
-      scores.forEach(function (sc, id) {
-        var page = self.pageOf(id), entry = pages.get(page);
-        if (!entry) pages.set(page, entry = { page: page, groups: [], sections: new Map() });
-        var g = entry.groups[gi] || (entry.groups[gi] = { best: 0, cover: 0 });
-        if (sc[0] > g.best) g.best = sc[0];
-        if (sc[1] > g.cover) g.cover = sc[1];
-        entry.sections.set(id, (entry.sections.get(id) || 0) + sc[0] + (extra.get(id) || 0));
-      });
+    var top = new Float64Array(pages), topId = new Int32Array(pages), sum = new Float64Array(pages);
+    section.ids.forEach(function (id) {
+      var s = section.score[id] + (extra.length ? extra[id] : 0), p = pageOf[id];
+      section.score[id] = s;
+      sum[p] += s;
+      if (s > top[p]) { top[p] = s; topId[p] = id; }
     });
-    var n = perGroup.length, out = [];
-    pages.forEach(function (entry) {
-      var sum = 0, cover = 0;
-      for (var gi = 0; gi < n; gi++) {
-        var g = entry.groups[gi];
-        if (g) { sum += g.best; cover += g.cover; }
-      }
-      cover /= n;
-      var sections = Array.from(entry.sections.entries()).sort(function (x, y) { return y[1] - x[1]; });
-      var rest = sections.slice(1).reduce(function (s, x) { return s + x[1]; }, 0);
-      out.push({ page: entry.page, cover: cover, sections: sections,
-                 score: sum + (extra.get(sections[0][0]) || 0) + 0.1 * rest });
+    var out = touchedPages.map(function (p) {
+      var total = 0, c = 0;
+      for (var gi = 0; gi < n; gi++) { total += best[p * n + gi]; c += cover[p * n + gi]; }
+      return { page: p, cover: c / n,
+               score: total + (extra.length ? extra[topId[p]] : 0) + 0.1 * (sum[p] - top[p]) };
     });
     var full = out.some(function (p) { return p.cover > 0.999; });
     out = out.filter(function (p) { return p.cover >= (full ? 0.5 : 0.25); });
     out.sort(function (x, y) { return y.score - x.score; });
+    var shown = new Map();
+    out.slice(0, limit || MAX_PAGES).forEach(function (p) { p.sections = []; shown.set(p.page, p); });
+    section.ids.forEach(function (id) {
+      var p = shown.get(pageOf[id]);
+      if (p) p.sections.push([id, section.score[id]]);
+    });
+    shown.forEach(function (p) { p.sections.sort(function (x, y) { return y[1] - x[1]; }); });
     return out;
   };
 
@@ -500,7 +554,7 @@ var KB = (function () {
       u.optional.forEach(function (w) { names.push("s/" + self.shardOf(w)); });
       return self.load(unique(names).filter(function (n) { return n !== "s/-1"; }));
     }).then(function () {
-      var ranked = self.rank(u).slice(0, MAX_PAGES);
+      var ranked = self.rank(u, MAX_PAGES).slice(0, MAX_PAGES);
       return self.load(ranked.map(function (p) { return "m/" + p.page; })).then(function () {
         return self.result(ranked, u);
       });
