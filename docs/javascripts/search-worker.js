@@ -6,32 +6,50 @@
  * custom web worker"); scripts/kb/mkdocs_hooks/search.py points the theme at this file.
  * The worker speaks Material's four messages: SETUP (0) -> READY (1), QUERY (2) -> RESULT (3).
  *
- * Index (search/kb_index.js, written at build time by scripts/kb/search_index.py): one
- * document per page section, with
- *   t / x   title and plain text: indexed here as English words and CJK character bigrams;
- *   tw / xw the same text cut into words by jieba at build time (space-separated);
- *   g / gw  glossary forms (data/glossary.yaml) on the page that explains each term,
- * and a Traditional -> Simplified character map for the corpus' characters.
- * The index is loaded on the first query, not at page load (it is the large part).
+ * Index (search/kb/, serialised at build time by scripts/kb/search_index.py, shard_files): an
+ * inverted index of the sections of every page, in code-point order cut into shards. The first
+ * query loads the manifest (shard boundaries, sections per page, Traditional -> Simplified map);
+ * each query then loads only the shards its terms fall in, the English vocabulary of a letter for
+ * fuzzy and prefix matching, and the metadata (title, text) of the pages it shows. Terms are
+ * English words (plurals stemmed), CJK bigrams, jieba's words and the glossary's forms (synonyms,
+ * abbreviations, Traditional forms) on the page that explains each term; each posting carries a
+ * BM25F weight computed at build time.
  *
- * A query is normalised (NFKC, lower case, Traditional -> Simplified); each run of Chinese
- * characters is cut into the index's own words (fewest words, unknown characters kept as
- * single characters) and into bigrams. A section matches when it contains every word, or
- * every bigram (so a phrase cut differently at build time is still found); when nothing
- * matches, any term will do. Sections are grouped by page for Material's result list.
+ * A query is normalised (NFKC, lower case, Traditional -> Simplified). Question phrases (什么,
+ * 为什么, 怎么, 如何, 多大 ...) are dropped; function words (的, 是, 吗 ...) and words about the
+ * question (区别, 作用 ...) are not required; "A 和 B", "A 与 B", "A vs B" search A and B, which
+ * may be in different sections of one page. Each run of Chinese characters is cut into the
+ * index's own words (fewest words) and into bigrams; a section covers the query when it holds
+ * every word, or every bigram; ranking multiplies a section's score by the square of the share
+ * of the query it covers (so a section that holds every word comes first, and a description in
+ * other words still finds the sections that hold most of it). English words of 5+ letters match
+ * within edit distance 1 (2 from 8 letters) when the index lacks them, the last word being
+ * typed matches as a prefix; both rank below exact matches.
  *
- * Runs as a real worker over http(s), and inside iframe-worker's shim from file://, where
- * importScripts() returns a Promise (hence the awaits).
+ * Runs as a real worker over http(s) (shards fetched in parallel), and inside iframe-worker's
+ * shim from file://, where importScripts() returns a Promise.
  */
 "use strict";
 
 var KB = (function () {
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var TOKEN = /[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var LATIN = /[a-z0-9]+/g;
-  var BOOST = { t: 3, tw: 3, g: 4, gw: 4, x: 1, xw: 1 };
-  var FIELDS = ["t", "tw", "g", "gw", "x", "xw"];
+  /* Dropped from the query: they ask, they do not describe. Longest first. */
+  var QUESTION = ["是什么意思", "什么意思", "为什么", "是什么", "什么是", "怎么样", "有什么", "有哪些",
+                  "是不是", "什么", "怎么", "怎样", "如何", "哪些", "哪个", "多大", "多少", "是否", "为何",
+                  "请问", "吗", "呢", "吧", "啊"];
+  /* Not required (a page need not say them), still scored where present. */
+  var FUNCTION = new Set(["的", "地", "得", "了", "是", "在", "把", "被", "给", "让", "用", "对", "从", "向",
+                          "会", "要", "能", "有", "才", "就", "都", "也", "还", "又", "着", "过", "之", "及",
+                          "而", "或", "将", "其", "这", "那", "一个", "这个", "那个", "可以", "需要", "进行",
+                          "区别", "不同", "差别", "异同", "作用", "意思", "用途", "好处", "原理", "介绍",
+                          "比较", "好", "一下", "the", "a", "an", "of", "what", "is", "how", "why", "to"]);
+  /* Between two things compared: both are searched, each must be found on the page. */
+  var COMPARE = new Set(["和", "与", "跟", "同", "还是", "以及", "对比", "vs", "versus"]);
+  var EXACT = 1, PREFIX = 0.6, FUZZY = 0.45, OPTIONAL = 0.3;
+  var MAX_PAGES = 10;
 
-  /* Light English normalisation, the same for the index and the query: plurals only. */
   function stem(word) {
     if (word.length > 4 && /ies$/.test(word)) return word.slice(0, -3) + "y";
     if (word.length > 3 && /s$/.test(word) && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
@@ -57,14 +75,10 @@ var KB = (function () {
     return (text.match(LATIN) || []).map(stem);
   }
 
-  function cjkRuns(text) {
-    return text.match(CJK) || [];
-  }
-
-  /* Index-time tokens of a plain-text field (already normalised). */
+  /* Index-time terms of a plain-text field: scripts/kb/search_index.py, field_terms, does the same. */
   function fieldTokens(text) {
     var tokens = latinTokens(text);
-    for (var run of cjkRuns(text)) tokens.push.apply(tokens, bigrams(run));
+    for (var run of text.match(CJK) || []) tokens.push.apply(tokens, bigrams(run));
     return tokens;
   }
 
@@ -86,21 +100,58 @@ var KB = (function () {
     return words;
   }
 
-  /* The query as words, bigrams and English terms; `display` names what the reader typed. */
-  function parseQuery(raw, t2s, vocab, maxLen) {
-    var text = normalize(raw, t2s);
-    var latin = latinTokens(text), words = [], grams = [], prefix = new Set();
-    for (var run of cjkRuns(text)) {
-      words.push.apply(words, segment(run, vocab, maxLen));
-      grams.push.apply(grams, bigrams(run));
-      if (run.length === 1) prefix.add(run);
-    }
-    latin.forEach(function (term, i) {
-      var last = i === latin.length - 1 && !/\s$/.test(raw);
-      if (term.length >= 2 && (last || term.length >= 4)) prefix.add(term);
+  /* Split a run at the question phrases it contains; they go to `asked` (scored, not required). */
+  function dropQuestions(run, asked) {
+    var parts = [run];
+    QUESTION.forEach(function (phrase) {
+      parts = [].concat.apply([], parts.map(function (p) {
+        var pieces = p.split(phrase);
+        if (pieces.length > 1) asked.push(phrase);
+        return pieces;
+      }));
     });
-    return { latin: latin, words: words, grams: grams, prefix: prefix,
-             display: unique(latin.concat(words)) };
+    return parts.filter(Boolean);
+  }
+
+  /* Levenshtein distance with transpositions, or max + 1 once it exceeds max. */
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur[j] = v;
+        if (v < best) best = v;
+      }
+      if (best > max) return max + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  /* The query's structure before the index is consulted: groups (compared things) of parts, each
+     part a Latin word or a run of Chinese characters; question phrases already dropped. */
+  function parseQuery(raw, t2s) {
+    var text = normalize(raw, t2s);
+    var tokens = text.match(TOKEN) || [];
+    var typingLast = !/\s$/.test(raw);
+    var groups = [[]], asked = [];
+    tokens.forEach(function (tok, i) {
+      var group = groups[groups.length - 1];
+      if (/^[a-z0-9]+$/.test(tok)) {
+        if (COMPARE.has(tok)) { if (group.length) groups.push([]); return; }
+        group.push({ latin: stem(tok), typed: tok, last: typingLast && i === tokens.length - 1 });
+      } else {
+        dropQuestions(tok, asked).forEach(function (run) { group.push({ run: run }); });
+      }
+    });
+    return { groups: groups.filter(function (g) { return g.length; }), asked: asked, text: text };
   }
 
   function unique(list) {
@@ -147,94 +198,388 @@ var KB = (function () {
     return (start > 0 ? "…" : "") + snippet + (start + 160 < text.length ? "…" : "");
   }
 
-  function Engine(data, MiniSearch) {
-    var docs = data.docs, t2s = data.t2s || {};
-    var vocab = new Set(), maxLen = 2;
-    docs.forEach(function (doc, i) {
-      doc.i = i;
-      for (var f of ["tw", "xw", "gw"])
-        for (var w of (doc[f] || "").split(" "))
-          if (w) { vocab.add(w); if (w.length > maxLen) maxLen = w.length; }
-    });
-    var index = new MiniSearch({
-      idField: "i",
-      fields: FIELDS,
-      tokenize: function (text, field) {
-        // The pages are Simplified Chinese: only queries need the Traditional -> Simplified map.
-        return /w$/.test(field) ? text.split(" ") : fieldTokens(normalize(text, null));
-      },
-      processTerm: function (term) { return term || null; },
-      searchOptions: {
-        tokenize: function (text) { return text.split(" "); },
-        processTerm: function (term) { return term; },
-        boost: BOOST,
-        boostDocument: function (id) { return docs[id].b || 1; }
-      }
-    });
-    index.addAll(docs);
-    this.index = index;
-    this.docs = docs;
-    this.t2s = t2s;
-    this.vocab = vocab;
-    this.maxLen = maxLen;
+  /* The index: `manifest` as built, `load(names)` resolves once self.kbData has stored them. */
+  function Engine(manifest, store, load) {
+    this.m = manifest;
+    this.store = store;
+    this.load = load;
+    this.starts = [0];
+    var total = 0;
+    manifest.sections.forEach(function (n) { total += n; this.starts.push(total); }, this);
+    this.total = total;
+    this.pageOfSection = new Int32Array(total);
+    for (var p = 0; p < manifest.sections.length; p++)
+      this.pageOfSection.fill(p, this.starts[p], this.starts[p + 1]);
+    this.decoded = new Map();  // term -> {ids, w}: typing repeats terms
+    this.maxLen = Math.min(manifest.maxLen, 8);
   }
 
-  Engine.prototype.parse = function (raw) {
-    return parseQuery(raw, this.t2s, this.vocab, this.maxLen);
+  Engine.prototype.shardOf = function (term) {
+    var b = this.m.bounds, lo = 0, hi = b.length - 1;
+    if (!b.length || term < b[0]) return -1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (b[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
   };
 
-  /* Ranked sections: every word, or every bigram; failing both, any term. */
-  Engine.prototype.rank = function (q) {
-    var prefix = q.prefix;
-    var options = { prefix: function (term) { return prefix.has(term); } };
-    var branches = [];
-    var byWords = q.latin.concat(q.words), byGrams = q.latin.concat(q.grams);
-    if (byWords.length) branches.push(Object.assign({ combineWith: "AND", queries: byWords }, options));
-    if (q.grams.length && byGrams.join(" ") !== byWords.join(" "))
-      branches.push(Object.assign({ combineWith: "AND", queries: byGrams }, options));
-    if (!branches.length) return [];
-    var hits = this.index.search(Object.assign({ combineWith: "OR", queries: branches }, options));
-    if (!hits.length)
-      hits = this.index.search(Object.assign(
-        { combineWith: "OR", queries: unique(byWords.concat(q.grams)) }, options));
-    return hits;
+  /* The shards holding every term that starts with `prefix` (at most `limit`). */
+  Engine.prototype.shardsWithPrefix = function (prefix, limit) {
+    var first = Math.max(0, this.shardOf(prefix)), out = [];
+    for (var s = first; s < this.m.bounds.length && out.length < limit; s++) {
+      if (s > first && this.m.bounds[s].slice(0, prefix.length) > prefix) break;
+      out.push("s/" + s);
+    }
+    return out;
+  };
+
+  Engine.prototype.row = function (term) {
+    var shard = this.store["s/" + this.shardOf(term)];
+    return shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+  };
+
+  Engine.prototype.has = function (term) {
+    return this.row(term) !== null;
+  };
+
+  /* A word of the index (jieba's or the glossary's), not only a bigram of its text. */
+  Engine.prototype.isWord = function (term) {
+    var row = this.row(term);
+    return row !== null && row.length > 3 && (row[3] & 2) !== 0;
+  };
+
+  /* Terms of the loaded shards that start with `prefix`. */
+  Engine.prototype.withPrefix = function (prefix, limit) {
+    var out = [];
+    for (var name of this.shardsWithPrefix(prefix, 4)) {
+      var shard = this.store[name];
+      if (!shard) continue;
+      for (var term in shard) if (term.indexOf(prefix) === 0 && term !== prefix && out.length < limit) out.push(term);
+    }
+    return out;
+  };
+
+  Engine.prototype.idf = function (row) {
+    var df = row[0];
+    return Math.log(1 + (this.total - df + 0.5) / (df + 0.5));
+  };
+
+  /* A term's sections and scores (weight * idf * factor); `common` terms (only their best sections
+     stored) score but are not required. */
+  Engine.prototype.postings = function (term, factor) {
+    var row = this.row(term);
+    if (!row) return null;
+    var d = this.decoded.get(term);
+    if (!d) {
+      var ids = new Int32Array(row[1].length), w = new Float64Array(row[1].length), id = 0;
+      for (var i = 0; i < ids.length; i++) { id += row[1][i]; ids[i] = id; w[i] = row[2][i]; }
+      d = { ids: ids, w: w };
+      if (this.decoded.size > 500) this.decoded.clear();
+      this.decoded.set(term, d);
+    }
+    var idf = this.idf(row);
+    return { ids: d.ids, w: d.w, mult: idf * factor / this.m.scale, idf: idf,
+             common: row.length > 3 && (row[3] & 1) !== 0 };
+  };
+
+  Engine.prototype.needs = function (q) {
+    var names = new Set(), self = this;
+    q.groups.forEach(function (group) {
+      group.forEach(function (part) {
+        if (part.latin) {
+          names.add("s/" + self.shardOf(part.latin));
+          if (part.latin.length >= 5 || part.last) {
+            var letters = [part.latin[0]];
+            if (part.latin.length >= 5) letters.push(part.latin[1]);
+            letters.forEach(function (c) { if (self.m.letters.indexOf(c) >= 0) names.add("v/" + c); });
+          }
+        } else {
+          var run = part.run;
+          for (var i = 0; i < run.length; i++)
+            for (var j = i + 1; j <= Math.min(run.length, i + self.maxLen); j++)
+              names.add("s/" + self.shardOf(run.slice(i, j)));
+        }
+      });
+    });
+    q.asked.forEach(function (w) { names.add("s/" + self.shardOf(w)); });
+    names.delete("s/-1");
+    return Array.from(names);
+  };
+
+  /* English alternatives: the word itself, words it starts (typing), near spellings (typos). */
+  Engine.prototype.latinAlternatives = function (part) {
+    var word = part.latin, alts = [];
+    var exact = this.has(word);
+    if (exact) alts.push({ term: word, factor: EXACT });
+    var vocab = [].concat(this.store["v/" + word[0]] || [],
+                          word.length >= 5 && word[1] !== word[0] ? this.store["v/" + word[1]] || [] : []);
+    if (part.last || (!exact && word.length >= 4)) {
+      var typed = part.typed.length >= 2 ? part.typed : null;
+      if (typed) vocab.forEach(function (term) {
+        if (alts.length < 12 && term !== word && term.indexOf(typed) === 0) alts.push({ term: term, factor: PREFIX });
+      });
+    }
+    if (!exact && word.length >= 5) {
+      var max = word.length >= 8 ? 2 : 1, near = [];
+      vocab.forEach(function (term) {
+        if (term.length >= 4 && term !== word) {
+          var d = distance(word, term, max);
+          if (d <= max) near.push({ term: term, d: d });
+        }
+      });
+      near.sort(function (a, b) { return a.d - b.d; });
+      near.slice(0, 5).forEach(function (n) { alts.push({ term: n.term, factor: FUZZY / n.d }); });
+    }
+    return alts;
+  };
+
+  /* Stage 2: each group's units (what a section must hold) in two views, words and bigrams. */
+  Engine.prototype.understand = function (q) {
+    var self = this, vocab = { has: function (w) { return self.isWord(w); } };
+    var groups = [], optional = q.asked.slice(), display = [];
+    q.groups.forEach(function (parts) {
+      var words = [], grams = [], splitAt = [];
+      parts.forEach(function (part) {
+        if (part.latin) {
+          if (FUNCTION.has(part.typed)) { optional.push(part.latin); return; }
+          var unit = { alts: self.latinAlternatives(part), label: part.typed };
+          words.push(unit);
+          grams.push(unit);
+          display.push(part.latin);
+          unit.alts.forEach(function (a) { if (a.factor < 1) display.push(a.term); });
+          return;
+        }
+        var span = "", chars = "";
+        var exact = function (t) { return { alts: [{ term: t, factor: EXACT }], label: t }; };
+        var flush = function () {
+          if (span) bigrams(span).forEach(function (g) {
+            grams.push(g.length > 1 ? exact(g) : { alts: self.singleChar(g), label: g });
+          });
+          span = "";
+        };
+        // Characters the index has no word for: their bigrams in the words view too; a character
+        // on its own is required only when it is all the reader typed.
+        var flushChars = function () {
+          if (chars.length > 1) bigrams(chars).forEach(function (g) { words.push(exact(g)); display.push(g); });
+          else if (chars && part.run.length > 1) optional.push(chars);
+          else if (chars) { words.push({ alts: self.singleChar(chars), label: chars }); display.push(chars); }
+          chars = "";
+        };
+        segment(part.run, vocab, self.maxLen).forEach(function (w) {
+          if (COMPARE.has(w)) { flushChars(); flush(); splitAt.push([words.length, grams.length]); return; }
+          if (FUNCTION.has(w)) { flushChars(); flush(); optional.push(w); return; }
+          span += w;
+          if (w.length === 1) { chars += w; return; }
+          flushChars();
+          words.push(exact(w));
+          display.push(w);
+        });
+        flushChars();
+        flush();
+      });
+      // "A 和 B" inside one run of Chinese: two groups, split where the comparing word was.
+      if (splitAt.length && splitAt[0][0] > 0 && words.length > splitAt[0][0]) {
+        var w = splitAt[0][0], g = splitAt[0][1];
+        groups.push({ words: words.slice(0, w), grams: grams.slice(0, g) },
+                    { words: words.slice(w), grams: grams.slice(g) });
+      } else if (words.length) {
+        groups.push({ words: words, grams: grams });
+      }
+    });
+    return { groups: groups, optional: unique(optional), display: unique(display) };
+  };
+
+  /* A single character: as a word if the index has it, else any term starting with it. */
+  Engine.prototype.singleChar = function (c) {
+    if (this.has(c)) return [{ term: c, factor: EXACT }];
+    return this.withPrefix(c, 20).map(function (t) { return { term: t, factor: PREFIX }; });
+  };
+
+  /* Typed arrays over all sections, and the list of sections touched: Maps of 100,000 sections
+     were most of a query's time at 10,000 pages. */
+  function Scores(total) {
+    this.score = new Float64Array(total);
+    this.cover = new Float64Array(total);
+    this.seen = new Uint8Array(total);
+    this.ids = [];
+  }
+
+  Scores.prototype.touch = function (id) {
+    if (!this.seen[id]) { this.seen[id] = 1; this.ids.push(id); }
+  };
+
+  /* One unit's best score per section over its alternatives, and its weight in the coverage. */
+  Engine.prototype.unitScores = function (unit) {
+    var self = this, lists = [], common = false, idf = 0;
+    unit.alts.forEach(function (alt) {
+      var p = self.postings(alt.term, alt.factor);
+      if (!p) return;
+      common = common || p.common;
+      idf = Math.max(idf, p.idf);
+      lists.push(p);
+    });
+    return { lists: lists, idf: common ? 0 : Math.max(idf, 0.5) };
+  };
+
+  /* Score and coverage (share of the units' idf) of every section that holds one of the units. */
+  Engine.prototype.view = function (units) {
+    var out = new Scores(this.total), total = 0, best = new Float64Array(0);
+    var self = this;
+    units.forEach(function (unit) {
+      var u = self.unitScores(unit);
+      total += u.idf;
+      if (u.lists.length === 1) {
+        var p = u.lists[0];
+        for (var i = 0; i < p.ids.length; i++) {
+          var id = p.ids[i];
+          out.touch(id);
+          out.score[id] += p.w[i] * p.mult;
+          out.cover[id] += u.idf;
+        }
+        return;
+      }
+      if (best.length === 0) best = new Float64Array(self.total);
+      var touched = [];
+      u.lists.forEach(function (p) {
+        for (var i = 0; i < p.ids.length; i++) {
+          var id = p.ids[i], v = p.w[i] * p.mult;
+          if (best[id] === 0) touched.push(id);
+          if (v > best[id]) best[id] = v;
+        }
+      });
+      touched.forEach(function (id) {
+        out.touch(id);
+        out.score[id] += best[id];
+        out.cover[id] += u.idf;
+        best[id] = 0;
+      });
+    });
+    if (total) for (var k = 0; k < out.ids.length; k++) out.cover[out.ids[k]] /= total;
+    else for (k = 0; k < out.ids.length; k++) out.cover[out.ids[k]] = 1;
+    return out;
+  };
+
+  /* Ranked pages: [{page, score, cover, sections: [[id, score]] (the first `limit` pages only)}]. */
+  Engine.prototype.rank = function (u, limit) {
+    var self = this, n = u.groups.length, pages = this.m.sections.length;
+    var pageOf = this.pageOfSection;
+    var section = new Scores(this.total);
+    var best = new Float64Array(pages * n), cover = new Float64Array(pages * n);
+    var touchedPages = [], pageSeen = new Uint8Array(pages);
+    u.groups.forEach(function (g, gi) {
+      var views = [self.view(g.words), self.view(g.grams)];
+      var value = new Float64Array(0);
+      views.forEach(function (v) {
+        for (var k = 0; k < v.ids.length; k++) {
+          var id = v.ids[k], c = v.cover[id];
+          // A section that holds the whole query (every word or every bigram) counts double.
+          var val = v.score[id] * c * c * (c > 0.999 ? 2 : 1);
+          if (value.length === 0) value = new Float64Array(self.total);
+          if (val > value[id] || !section.seen[id]) {
+            var p = pageOf[id];
+            if (!pageSeen[p]) { pageSeen[p] = 1; touchedPages.push(p); }
+            if (val > best[p * n + gi]) best[p * n + gi] = val;
+            if (c > cover[p * n + gi]) cover[p * n + gi] = c;
+            section.touch(id);
+            section.score[id] += val - value[id];
+            value[id] = val;
+          }
+        }
+      });
+    });
+    var extra = new Float64Array(0);
+    u.optional.forEach(function (w) {
+      var p = self.postings(w, OPTIONAL);
+      if (!p) return;
+      if (extra.length === 0) extra = new Float64Array(self.total);
+      for (var i = 0; i < p.ids.length; i++) extra[p.ids[i]] += p.w[i] * p.mult;
+    });
+    var top = new Float64Array(pages), topId = new Int32Array(pages), sum = new Float64Array(pages);
+    section.ids.forEach(function (id) {
+      var s = section.score[id] + (extra.length ? extra[id] : 0), p = pageOf[id];
+      section.score[id] = s;
+      sum[p] += s;
+      if (s > top[p]) { top[p] = s; topId[p] = id; }
+    });
+    var out = touchedPages.map(function (p) {
+      var total = 0, c = 0;
+      for (var gi = 0; gi < n; gi++) { total += best[p * n + gi]; c += cover[p * n + gi]; }
+      return { page: p, cover: c / n,
+               score: total + (extra.length ? extra[topId[p]] : 0) + 0.1 * (sum[p] - top[p]) };
+    });
+    var full = out.some(function (p) { return p.cover > 0.999; });
+    out = out.filter(function (p) { return p.cover >= (full ? 0.5 : 0.25); });
+    out.sort(function (x, y) { return y.score - x.score; });
+    var shown = new Map();
+    out.slice(0, limit || MAX_PAGES).forEach(function (p) { p.sections = []; shown.set(p.page, p); });
+    section.ids.forEach(function (id) {
+      var p = shown.get(pageOf[id]);
+      if (p) p.sections.push([id, section.score[id]]);
+    });
+    shown.forEach(function (p) { p.sections.sort(function (x, y) { return y[1] - x[1]; }); });
+    return out;
+  };
+
+  Engine.prototype.pageOf = function (id) {
+    var s = this.starts, lo = 0, hi = s.length - 2;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= id) lo = mid; else hi = mid - 1;
+    }
+    return lo;
   };
 
   /* Material's result: sections grouped by page, pages by score; each group has its page. */
   Engine.prototype.search = function (raw) {
-    var q = this.parse(raw);
-    var hits = this.rank(q);
-    var mark = highlighter(q.display), docs = this.docs;
-    var groups = new Map();
-    hits.forEach(function (hit) {
-      var doc = docs[hit.id], page = doc.l.split("#")[0];
-      var found = new Set(hit.queryTerms);
-      var terms = {};
-      q.display.forEach(function (term) {
-        terms[term] = found.has(term) ||
-          Array.from(found).some(function (f) { return f.indexOf(term) === 0; }) ||
-          (/[^\x00-\x7f]/.test(term) && bigrams(term).every(function (g) { return found.has(g); }));
+    var self = this, q = parseQuery(raw, this.m.t2s);
+    if (!q.groups.length) return Promise.resolve({ items: [], suggest: [] });
+    var u;
+    return this.load(this.needs(q)).then(function () {
+      var more = [];
+      q.groups.forEach(function (g) {
+        g.forEach(function (part) {
+          if (part.run) for (var c of part.run) if (!self.has(c)) more.push.apply(more, self.shardsWithPrefix(c, 2));
+        });
       });
-      var item = { location: doc.l, title: mark(doc.t), text: "<p>" + mark(teaser(doc.x, q.display)) + "</p>",
-                   score: hit.score, terms: terms };
-      if (!groups.has(page)) groups.set(page, []);
-      groups.get(page).push(item);
+      return self.load(more);
+    }).then(function () {
+      u = self.understand(q);
+      var names = [];
+      u.groups.forEach(function (g) {
+        g.words.concat(g.grams).forEach(function (unit) {
+          unit.alts.forEach(function (a) { names.push("s/" + self.shardOf(a.term)); });
+        });
+      });
+      u.optional.forEach(function (w) { names.push("s/" + self.shardOf(w)); });
+      return self.load(unique(names).filter(function (n) { return n !== "s/-1"; }));
+    }).then(function () {
+      var ranked = self.rank(u, MAX_PAGES).slice(0, MAX_PAGES);
+      return self.load(ranked.map(function (p) { return "m/" + p.page; })).then(function () {
+        return self.result(ranked, u);
+      });
     });
-    var items = [];
-    groups.forEach(function (group, page) {
-      group.sort(function (a, b) { return b.score - a.score; });
-      if (!group.some(function (item) { return item.location === page; })) {
-        var doc = docs.find(function (d) { return d.l === page; });
-        if (doc) group.push({ location: doc.l, title: escapeHTML(doc.t), text: "", score: 0, terms: {} });
-      }
-      var rest = group.slice(1).reduce(function (sum, item) { return sum + item.score; }, 0);
-      items.push({ group: group, score: group[0].score + 0.25 * rest });
-    });
-    items.sort(function (a, b) { return b.score - a.score; });
-    return { items: items.map(function (entry) { return entry.group; }), suggest: [] };
   };
 
-  return { Engine: Engine, normalize: normalize, segment: segment, bigrams: bigrams,
+  Engine.prototype.result = function (ranked, u) {
+    var self = this, mark = highlighter(u.display);
+    var items = ranked.map(function (p) {
+      var meta = self.store["m/" + p.page], start = self.starts[p.page];
+      var group = p.sections.map(function (s) {
+        var sec = meta[s[0] - start], lower = sec[1].toLowerCase() + " " + sec[2].toLowerCase();
+        var terms = {};
+        u.display.forEach(function (t) { terms[t] = lower.indexOf(t) >= 0; });
+        return { location: sec[0], title: mark(sec[1]), text: "<p>" + mark(teaser(sec[2], u.display)) + "</p>",
+                 score: s[1], terms: terms };
+      });
+      if (!p.sections.some(function (s) { return s[0] === start; }))
+        group.push({ location: meta[0][0], title: escapeHTML(meta[0][1]), text: "", score: 0, terms: {} });
+      return group;
+    });
+    return { items: items, suggest: [] };
+  };
+
+  return { Engine: Engine, normalize: normalize, segment: segment, bigrams: bigrams, distance: distance,
            fieldTokens: fieldTokens, parseQuery: parseQuery, stem: stem };
 })();
 
@@ -243,7 +588,8 @@ if (typeof module !== "undefined" && module.exports) {
 } else {
   (function () {
     var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-    var engine = null, loading = null;
+    var store = {}, engine = null, starting = null, latest = 0;
+    self.kbData = function (name, data) { store[name] = data; };
 
     /* This script's own URL: in iframe-worker (file://) it is the first script with a src. */
     function selfURL() {
@@ -254,19 +600,30 @@ if (typeof module !== "undefined" && module.exports) {
       return self.location.href;
     }
 
-    function load() {
-      if (!loading) {
-        var base = selfURL();
-        loading = Promise.resolve()
-          .then(function () {
-            return importScripts(new URL("../vendor/minisearch/umd/index.js", base).href,
-                                 new URL("../search/kb_index.js", base).href);
-          })
-          .then(function () {
-            engine = new KB.Engine(self.__kbIndex, self.MiniSearch);
-          });
-      }
-      return loading;
+    var base = selfURL();
+    var http = /^https?:/.test(base) && typeof fetch === "function";
+    var loading = {};
+
+    /* Load index files by name ("s/3", "m/12"): fetched in parallel over http(s), imported as
+       scripts from file:// (iframe-worker's importScripts returns a Promise there). */
+    function load(names) {
+      var waits = names.filter(function (n) { return !(n in store); }).map(function (name) {
+        if (!loading[name]) {
+          var url = new URL("../search/kb/" + name + ".js", base).href;
+          loading[name] = (http
+            ? fetch(url).then(function (r) { return r.text(); }).then(function (code) { (0, eval)(code); })
+            : Promise.resolve(importScripts(url)))
+            .catch(function (err) { delete loading[name]; console.warn("search: cannot load " + name, err); });
+        }
+        return loading[name];
+      });
+      return Promise.all(waits);
+    }
+
+    function start() {
+      if (!starting)
+        starting = load(["manifest"]).then(function () { engine = new KB.Engine(store.manifest, store, load); });
+      return starting;
     }
 
     addEventListener("message", function (ev) {
@@ -274,21 +631,18 @@ if (typeof module !== "undefined" && module.exports) {
       if (message.type === SETUP) {
         postMessage({ type: READY });
       } else if (message.type === QUERY) {
+        var seq = ++latest;
         // Material sends the (empty) box's value once the worker is ready: no index needed yet.
-        if (!engine && !/\S/.test(message.data)) {
+        if (!/\S/.test(message.data)) {
           postMessage({ type: RESULT, data: { items: [], suggest: [] } });
           return;
         }
-        load().then(function () {
-          var data;
-          try {
-            data = engine.search(message.data);
-          } catch (err) {
+        start().then(function () { return engine.search(message.data); })
+          .catch(function (err) {
             console.warn("search failed for " + JSON.stringify(message.data), err);
-            data = { items: [] };
-          }
-          postMessage({ type: RESULT, data: data });
-        });
+            return { items: [], suggest: [] };
+          })
+          .then(function (data) { if (seq === latest) postMessage({ type: RESULT, data: data }); });
       }
     });
   })();

@@ -1,12 +1,15 @@
-"""The site's search index (search/kb_index.js), read by docs/javascripts/search-worker.js.
+"""The site's search index (search/kb/, sharded), read by docs/javascripts/search-worker.js.
 
 Built from the section documents Material's search plugin produces (so sections and anchors
-are the theme's), with three additions the browser cannot make cheaply:
+are the theme's), with additions the browser cannot make cheaply:
   - jieba word segmentation of the Chinese text (`tw`, `xw`), with the glossary's terms added
     to jieba's dictionary so that 位置编码 or 学习率预热 stay one word;
   - the glossary's forms (`g`, `gw`) on the page that explains each term: search synonyms
     across languages, abbreviations and Traditional forms;
+  - the glossary's definitions (`d`, `dw`) on the same page: a reader's description in other words;
   - a Traditional -> Simplified map (OpenCC's TSCharacters) for the characters the site uses.
+`build_index` makes the section documents; `shard_files` serialises them as the inverted index the
+worker loads piece by piece (manifest, shards, vocabulary, page metadata).
 Pure functions except `add_jieba_words`, which changes jieba's global dictionary, and the
 segmentation memo (`chinese_words`, `load_segments`, `save_segments`).
 """
@@ -16,6 +19,9 @@ import json
 import logging
 import multiprocessing
 import re
+import unicodedata
+from array import array
+from collections import Counter
 from html import unescape
 from pathlib import Path
 
@@ -196,6 +202,13 @@ def synonyms_by_page(terms: list[Term]) -> dict[str, list[str]]:
     return pages
 
 
+def definitions_by_page(terms: list[Term]) -> dict[str, list[str]]:
+    pages: dict[str, list[str]] = {}
+    for term in terms:
+        pages.setdefault(term.page, []).append(term.definition)
+    return pages
+
+
 def page_location(src_uri: str, use_directory_urls: bool = True) -> str:
     """docs path -> the location Material's index uses for that page."""
     path = src_uri.removesuffix(".md")
@@ -214,13 +227,16 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
     """
     synonyms = {locations[page]: forms for page, forms in synonyms_by_page(terms).items()
                 if page in locations}
+    definitions = {locations[page]: texts for page, texts in definitions_by_page(terms).items()
+                   if page in locations}
     plain = [(doc, plain_text(doc.get("title", "")), plain_text(doc.get("text", ""))) for doc in material_docs]
     if segment is not None:
         missing = missing_runs([s for _, title, text in plain for s in (title, text)]
-                               + [" ".join(forms) for forms in synonyms.values()])
+                               + [" ".join(forms) for forms in synonyms.values()]
+                               + [" ".join(texts) for texts in definitions.values()])
         if missing:
             remember_segments(segment(missing))
-    docs, used = [], set()
+    docs, used, seen_definitions = [], set(), set()
     for doc, title, text in plain:
         entry = {"l": doc["location"], "t": title, "x": text,
                  "tw": " ".join(chinese_words(title)), "xw": " ".join(chinese_words(text))}
@@ -229,6 +245,11 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
             entry["g"] = " | ".join(forms)
             entry["gw"] = " ".join([*chinese_words(" ".join(forms)),
                                     *(run for form in forms for run in CJK.findall(form))])
+        if doc["location"] in definitions and doc["location"] not in seen_definitions:
+            # the glossary's definitions of the page's terms: a reader's description in other words
+            seen_definitions.add(doc["location"])
+            entry["d"] = " ".join(definitions[doc["location"]])
+            entry["dw"] = " ".join(chinese_words(entry["d"]))
         if doc.get("boost") not in (None, 1, 1.0):
             entry["b"] = doc["boost"]
         used.update(title, text)
@@ -238,6 +259,190 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
     return {"docs": docs, "t2s": t2s_map(ts_characters, used)}
 
 
-def index_script(index: dict) -> str:
-    """The index as a script: loadable by importScripts() and by <script> from file://."""
-    return "self.__kbIndex = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+# --- The sharded index (issue #24) ------------------------------------------------------------
+# build_index's documents (one per section) become an inverted index serialised at build time and
+# cut into shards, so the browser fetches a small manifest and then only the shards its query terms
+# fall in (terms in code-point order, each shard a contiguous range: Pagefind's scheme), plus the
+# metadata of the pages it shows. Every file is a script calling self.kbData(name, data), so a worker
+# loads it with importScripts() over http(s) and from file:// (iframe-worker's shim) alike.
+# The worker's tokeniser (docs/javascripts/search-worker.js: latinTokens, bigrams, stem) must cut
+# text exactly as `field_terms` does: a unit test checks the two agree.
+
+SHARD_FORMAT = 1
+FIELD_BOOST = {"t": 3.0, "tw": 3.0, "g": 4.0, "gw": 4.0, "x": 1.0, "xw": 1.0, "d": 1.0, "dw": 1.0}
+BM25_K1, BM25_B = 1.2, 0.75
+WEIGHT_SCALE = 8  # weights are stored as integers: round(weight * WEIGHT_SCALE)
+MAX_POSTINGS = 4000  # a term in more sections keeps its best ones and is marked common ('c')
+SHARD_BYTES = 24_000  # raw JSON per shard; gzip brings it to roughly a third
+META_TEXT = 2000  # characters of a section's text kept for teasers and highlighting
+LATIN = re.compile(r"[a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """The worker's normalisation of indexed text: NFKC, lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def stem(word: str) -> str:
+    """Plurals only; the worker's `stem`."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def bigrams(run: str) -> list[str]:
+    return [run] if len(run) < 2 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def field_terms(field: str, value: str) -> list[str]:
+    """The terms of one field of a section: jieba words as given (`*w` fields), otherwise English
+    words (stemmed) and CJK bigrams."""
+    if field.endswith("w"):
+        return [w for w in value.split(" ") if w]
+    text = normalize(value)
+    return [stem(w) for w in LATIN.findall(text)] + [g for run in CJK.findall(text) for g in bigrams(run)]
+
+
+def _postings(docs: list[dict]) -> tuple[dict[str, tuple[array, array]], set[str]]:
+    """term -> (section numbers, BM25F weights) in section order (field boosts, lengths normalised
+    per field), and the terms that are words (of a `*w` field). Two passes over the text (lengths,
+    then weights) and postings in typed arrays: at 10,000 pages, per-section dictionaries of every
+    term would not fit in memory."""
+    lengths = {f: 0 for f in FIELD_BOOST}
+    present = {f: 0 for f in FIELD_BOOST}  # sections that have the field: most have no synonyms
+    for doc in docs:
+        for field in FIELD_BOOST:
+            n = len(field_terms(field, doc.get(field, "")))
+            lengths[field] += n
+            present[field] += bool(n)
+    average = {f: max(1.0, lengths[f] / max(1, present[f])) for f in FIELD_BOOST}
+    postings: dict[str, tuple[array, array]] = {}
+    words: set[str] = set()
+    for number, doc in enumerate(docs):
+        boost = float(doc.get("b", 1) or 1)
+        weights: dict[str, float] = {}
+        for field, field_boost in FIELD_BOOST.items():
+            terms = field_terms(field, doc.get(field, ""))
+            if not terms:
+                continue
+            if field.endswith("w"):
+                words.update(terms)
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * len(terms) / average[field])
+            for term, n in Counter(terms).items():
+                weights[term] = weights.get(term, 0.0) + boost * field_boost * n * (BM25_K1 + 1) / (n + norm)
+        for term, weight in weights.items():
+            row = postings.get(term)
+            if row is None:
+                row = postings[term] = (array("i"), array("f"))
+            row[0].append(number)
+            row[1].append(weight)
+    return postings, words
+
+
+def _encode_postings(row: tuple[array, array], word: bool) -> list:
+    """[df, ids as deltas, weights(, flags)]: flags 1 = common (only the best MAX_POSTINGS sections
+    are kept), 2 = a word (jieba's or the glossary's, not only a bigram): the worker cuts queries
+    into words."""
+    numbers, weights = row
+    items = list(zip(numbers, weights))
+    common = len(items) > MAX_POSTINGS
+    if common:
+        items = sorted(sorted(items, key=lambda kv: -kv[1])[:MAX_POSTINGS])
+    ids, scaled, last = [], [], 0
+    for number, weight in items:
+        ids.append(number - last)
+        last = number
+        scaled.append(max(1, round(weight * WEIGHT_SCALE)))
+    flags = common | (2 if word else 0)
+    return [len(numbers), ids, scaled, flags] if flags else [len(numbers), ids, scaled]
+
+
+def _script(name: str, data) -> str:
+    return f"self.kbData({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
+
+
+def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+    """build_index's result -> the sharded index: {path relative to search/: script text}.
+
+      kb/manifest.js   format, section count per page, shard boundaries (first term of each shard),
+                       the longest term, the Traditional -> Simplified map, BM25 averages
+      kb/s/N.js        {term: [df, section-number deltas, weights(, flags: 1 common, 2 word)]}
+      kb/v/C.js        the English terms starting with the letter C (for fuzzy and prefix matching)
+      kb/m/N.js        page N's sections: [location, title, text (first META_TEXT characters)]
+    """
+    docs = index["docs"]
+    pages: list[str] = []
+    counts: list[int] = []
+    meta: list[list] = []
+    for doc in docs:
+        page = doc["l"].split("#")[0]
+        if not pages or pages[-1] != page:
+            pages.append(page)
+            counts.append(0)
+            meta.append([])
+        counts[-1] += 1
+        meta[-1].append([doc["l"], doc["t"], doc["x"][:META_TEXT]])
+    if len(set(pages)) != len(pages):
+        raise ValueError("search entries of a page are not contiguous")
+    postings, words = _postings(docs)
+    files: dict[str, str] = {}
+    bounds: list[str] = []
+    shard: dict[str, list] = {}
+    size = 0
+
+    def flush():
+        nonlocal shard, size
+        if shard:
+            files[f"kb/s/{len(bounds) - 1}.js"] = _script(f"s/{len(bounds) - 1}", shard)
+        shard, size = {}, 0
+
+    for term in sorted(postings):
+        row = _encode_postings(postings[term], term in words)
+        cost = len(term) * 3 + 6 + len(json.dumps(row, separators=(",", ":")))
+        if shard and size + cost > shard_bytes:
+            flush()
+        if not shard:
+            bounds.append(term)
+        shard[term] = row
+        size += cost
+    flush()
+    vocab: dict[str, list[str]] = {}
+    for term in sorted(postings, key=lambda t: (-len(postings[t][0]), t)):
+        if term[0].isascii() and term[0].isalpha():
+            vocab.setdefault(term[0], []).append(term)
+    for letter, words in vocab.items():
+        files[f"kb/v/{letter}.js"] = _script(f"v/{letter}", words)
+    for number, sections in enumerate(meta):
+        files[f"kb/m/{number}.js"] = _script(f"m/{number}", sections)
+    manifest = {"format": SHARD_FORMAT, "sections": counts, "bounds": bounds,
+                "maxLen": max((len(t) for t in postings), default=2), "scale": WEIGHT_SCALE,
+                "letters": sorted(vocab), "t2s": index.get("t2s", {})}
+    files["kb/manifest.js"] = _script("manifest", manifest)
+    return files
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    """Write shard_files' result under folder (search/), replacing an earlier build's kb/."""
+    import shutil
+
+    shutil.rmtree(folder / "kb", ignore_errors=True)
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+KB_DATA = re.compile(r'^self\.kbData\(("[^"]*"),(.*)\);\n?$', re.S)
+
+
+def read_files(folder: Path) -> dict[str, object]:
+    """The sharded index under folder (search/) as {name: data}, as the worker sees it."""
+    out = {}
+    for path in sorted((folder / "kb").rglob("*.js")):
+        match = KB_DATA.match(path.read_text(encoding="utf-8"))
+        if match is None:
+            raise ValueError(f"{path}: not a kbData script")
+        out[json.loads(match.group(1))] = json.loads(match.group(2))
+    return out

@@ -1,4 +1,6 @@
-"""Search quality of each engine on the same queries (tests/test_search_queries.yaml).
+"""Search quality of each engine on the same queries: the set the site's search was first tuned on
+(tests/test_search_queries.yaml), the reader-phrased set (tests/test_search_queries_readers.yaml) and
+the held-out one (tests/test_search_queries_holdout.yaml, never tuned on).
 
     python tests/bench/compare_engines.py [--engines site,material,...]
 
@@ -19,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.search_harness import load_queries, run, score  # noqa: E402
+from bench.search_harness import HOLDOUT, READERS, load_queries, run, score  # noqa: E402
 from bench.variants import ENGINES, build  # noqa: E402
 from sitekit import CHROMIUM, CHROMIUM_ARGS, LocalServer  # noqa: E402
 
@@ -29,7 +31,8 @@ def main() -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    queries = load_queries()
+    sets = {"tuned": load_queries(), "readers": load_queries(READERS), "holdout": load_queries(HOLDOUT)}
+    queries = [q for qs in sets.values() for q in qs]
     report = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -41,10 +44,11 @@ def main() -> int:
             kinds = defaultdict(list)
             for item in queries:
                 kinds[item["kind"]].append(item)
-            report[engine] = {"overall": overall,
+            report[engine] = {"overall": overall, "sets": {k: score(v, results) for k, v in sets.items()},
                               "kinds": {k: score(v, results) for k, v in kinds.items()}}
-            print(f"{engine:18} hit@1 {overall['hit@1']:.3f}  hit@3 {overall['hit@3']:.3f}  "
-                  f"MRR {overall['mrr']:.3f}  (n={overall['n']})", flush=True)
+            for name, figures in report[engine]["sets"].items():
+                print(f"{engine:18} {name:8} hit@1 {figures['hit@1']:.3f}  hit@3 {figures['hit@3']:.3f}  "
+                      f"MRR {figures['mrr']:.3f}  (n={figures['n']})", flush=True)
         browser.close()
     kinds = list(next(iter(report.values()))["kinds"])
     print("\n| kind | n | " + " | ".join(report) + " |")

@@ -1,7 +1,7 @@
 """Type queries into a built site's search box in headless Chromium; score the results.
 
 Shared by tests/test_search.py (the quality targets) and tests/bench/ (engine comparison and
-latency). Queries come from tests/test_search_queries.yaml.
+latency). Queries come from tests/test_search_queries.yaml and tests/test_search_queries_readers.yaml.
 """
 
 import time
@@ -13,6 +13,8 @@ import yaml
 
 TESTS = Path(__file__).resolve().parents[1]
 QUERIES = TESTS / "test_search_queries.yaml"
+READERS = TESTS / "test_search_queries_readers.yaml"  # reader-phrased, written before tuning
+HOLDOUT = TESTS / "test_search_queries_holdout.yaml"  # reader-phrased, written after tuning, never tuned on
 
 SEARCH_INPUT = "input.md-search__input"
 # Settled = Material has rendered a result message and the list did not change for QUIET_MS.

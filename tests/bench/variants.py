@@ -131,7 +131,7 @@ def run_pagefind(site: Path) -> None:
 def index_files(engine: str, site: Path) -> list[Path]:
     """What the engine downloads to search (the index, not the worker code)."""
     if engine == "site":
-        return [site / "search/kb_index.js"]
+        return sorted((site / "search/kb").rglob("*.js"))  # all shards: the browser fetches some
     if engine.startswith("pagefind"):
         return [p for p in (site / "pagefind").rglob("*") if p.is_file() and p.suffix not in (".js", ".css")]
     return [site / "search/search_index.json"]

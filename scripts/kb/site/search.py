@@ -2,17 +2,18 @@
 
 Material keeps its search box, result list and indexing (its search plugin writes
 search/search_index.json); only the worker behind them is the site's, through Material's documented
-worker protocol. After the build the documents move from search_index.json to search/kb_index.js
-(kb.search_index builds it: jieba words + bigrams + glossary synonyms + Traditional input), which
-the worker loads on the first query; search_index.json keeps only the configuration, which the
-highlighter on result pages needs.
+worker protocol. After the build the documents move from search_index.json to the sharded index in
+search/kb/ (kb.search_index builds it: jieba words + bigrams + glossary synonyms + Traditional
+input), of which the worker loads the manifest on the first query and then only the shards each
+query needs; search_index.json keeps only the configuration, which the highlighter on result
+pages needs.
 """
 
 import json
 import re
 from pathlib import Path
 
-from kb.search_index import build_index, index_script, page_location
+from kb.search_index import build_index, page_location, shard_files, write_files
 
 WORKER = "javascripts/search-worker.js"
 CONFIG_WORKER = re.compile(r'("search":\s*")([^"]*assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)(")')
@@ -32,12 +33,13 @@ def point_at_worker(output: str, prefix: str) -> str:
 
 
 def write_site_index(folder: Path, terms, ts_characters: str, use_directory_urls: bool, segment=None) -> None:
-    """search/kb_index.js from Material's search/search_index.json, which keeps only its configuration."""
+    """The sharded index (search/kb/) from Material's search/search_index.json, which keeps only its
+    configuration."""
     source = folder / "search_index.json"
     material = json.loads(source.read_text(encoding="utf-8"))
     locations = {t.page: page_location(t.page, use_directory_urls) for t in terms}
     index = build_index(material["docs"], terms, ts_characters, locations, segment=segment)
-    (folder / "kb_index.js").write_text(index_script(index), encoding="utf-8")
+    write_files(folder, shard_files(index))
     stub = json.dumps({"config": material["config"], "docs": []}, ensure_ascii=False)
     source.write_text(stub, encoding="utf-8")
     (folder / "search_index.js").write_text(f"var __index = {stub}\n", encoding="utf-8")
