@@ -33,13 +33,15 @@
     return text ? { text, node: range.startContainer } : null;
   }
 
-  // The issue's address: the link's own prefilled fields, plus section and passage.
+  // The issue's address: the link's own prefilled fields ("page" is "ADDRESS (docs/FILE.md)"), plus
+  // section and passage.
   function issueUrl(link, passage) {
     const url = new URL(link.href);
+    const [, address, file] = /^(\S+) \((.+)\)$/.exec(url.searchParams.get("page") || "") || [, "", ""];
     const heading = sectionHeading(passage && passage.node);
     const title = heading ? heading.textContent.replace("¶", "").trim() : "";
-    const page = link.dataset.kbUrl + (heading && heading.id ? `#${heading.id}` : "");
-    url.searchParams.set("page", `${page} （${link.dataset.kbPage}${title ? `，小节“${title}”` : ""}）`);
+    const page = address + (heading && heading.id ? `#${heading.id}` : "");
+    url.searchParams.set("page", `${page} （${file}${title ? `，小节“${title}”` : ""}）`);
     if (passage) {
       const quote = passage.text.length > MAX_QUOTE ? `${passage.text.slice(0, MAX_QUOTE)}…` : passage.text;
       url.searchParams.set("wrong", `> ${quote}`);
@@ -89,9 +91,8 @@
     const today = new Date();
     const pad = (n) => String(n).padStart(2, "0");
     const date = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
-    for (const code of document.querySelectorAll("code.kb-cite-gbt")) {
-      code.textContent = code.textContent.replace(code.dataset.kbCited, `[${date}]`);
-      code.dataset.kbCited = `[${date}]`;
+    for (const code of document.querySelectorAll("code.kb-cite-gbt")) {  // "(updated)[cited]. address."
+      code.textContent = code.textContent.replace(/\)\[(?:引用日期|\d{4}-\d{2}-\d{2})\]/, `)[${date}]`);
     }
   }
   if (typeof document$ !== "undefined") document$.subscribe(citeToday);  // every page, instant navigation too

@@ -72,7 +72,7 @@ _SVG_PRESENTATION = {
     "x1", "x2", "y", "y1", "y2", "aria-roledescription", "focusable",
 }
 _MATHML_ATTRIBUTES = {
-    "accent", "accentunder", "columnalign", "columnlines", "columnspacing", "depth", "displaystyle",
+    "accent", "accentunder", "columnalign", "display", "columnlines", "columnspacing", "depth", "displaystyle",
     "encoding", "fence", "form", "frame", "height", "largeop", "linethickness", "lspace", "mathcolor",
     "mathbackground", "mathsize", "mathvariant", "maxsize", "minsize", "movablelimits", "notation",
     "rowalign", "rowlines", "rowspacing", "rspace", "scriptlevel", "separator", "stretchy",
