@@ -51,11 +51,19 @@ def read_bib(path: Path, rel: str) -> str:
                                        "save the file as UTF-8") from exc
 
 
+# An admonition (`!!! note`), a collapsible block (`???`) or a tab (`===`) of Python-Markdown: its
+# body is indented four spaces, which CommonMark alone would read as an indented code block.
+_CONTAINER = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?|===)(?=[ \t])", re.M)
+
+
 def code_lines(markdown: str) -> set[int]:
     """0-based numbers of the lines in fenced or indented code blocks, nested in lists too
-    (markdown-it's CommonMark reading: a line it calls code is left alone)."""
+    (markdown-it's CommonMark reading: a line it calls code is left alone). The opener of an
+    admonition, collapsible block or tab is read as a list item, whose body is indented the same
+    way, so the prose in a box (a correction, a note) is prose and code in a box is still code."""
     from markdown_it import MarkdownIt
 
+    markdown = _CONTAINER.sub(lambda m: m.group("indent") + "-  ", markdown)
     lines: set[int] = set()
     for token in MarkdownIt("commonmark").parse(markdown):
         if token.type in ("fence", "code_block") and token.map:
