@@ -46,7 +46,7 @@ from kb.search_index import (SESSION, SegmentationWorker, add_jieba_words, jieba
                              save_segments, segments_cache_file)
 from kb.topics import cards, load_topics, navigation
 
-from . import citations, contributors, diagrams, images, lightbox, missing_figures, offline, search, vendor
+from . import citations, cjk_spacing, contributors, diagrams, images, lightbox, missing_figures, offline, search, vendor
 from .config import KbConfig
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -227,6 +227,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     # before), before Material's search indexes the page in on_page_context.
     @event_priority(-50)
     def _page_content_last(self, html: str, *, page, config, files) -> str:
+        html = cjk_spacing.join_wide_line_breaks(html)  # before the glossary: a term may span a break
         if page.file.src_uri != GLOSSARY_PAGE:
             html = annotate(html, self.terms)
         html, missing = images.lazy_images(html)
