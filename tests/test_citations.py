@@ -210,3 +210,20 @@ def test_references_are_inserted_whole_and_carry_no_glossary_term(built_site):
         tree = LexborHTMLParser(html)  # references nest spans, and a reading list's stand in list items
         assert tree.css("span.reference"), page
         assert not tree.css("span.reference abbr.kb-term"), page
+
+
+def test_a_citation_in_an_admonition_is_prose_and_code_in_one_is_code():
+    page = ('!!! correction "编者更正"\n\n    原笔记写作“甲”。实际上是乙 [@kaplan2020scaling]。\n\n'
+            '    ```python\n    x = "[@kaplan2020scaling]"\n    ```\n')
+    text, keys, unknown = cite(page, {"kaplan2020scaling"})
+    assert keys == ["kaplan2020scaling"] and not unknown
+    assert "乙 [^kaplan2020scaling]。" in text and 'x = "[@kaplan2020scaling]"' in text
+
+
+def test_no_built_page_shows_a_citation_as_written(built_site):
+    site, _ = built_site
+    for page in site.rglob("index.html"):
+        if page.parent.name == "changes":  # commit subjects are text, never citations
+            continue
+        article = page.read_text(encoding="utf-8").split("<article", 1)[-1]
+        assert not re.search(r"\[@[\w:.-]+\]", re.sub(r"<(pre|code)\b.*?</\1>", "", article, flags=re.S)), page
