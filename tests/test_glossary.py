@@ -124,7 +124,7 @@ def test_built_pages_have_hover_definitions(built_site, terms):
     assert glossary.count("<tr>") > len(terms)
     assert '<abbr class="kb-term"' not in glossary
     html = (site / "architecture" / "transformer" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'添加<abbr class="kb-term" title="位置编码（positional encoding）：[^"]+">位置编码</abbr>', html)
+    assert re.search(r'<abbr class="kb-term" title="位置编码（positional encoding）：[^"]+">位置编码</abbr>', html)
     for path in [*topic_pages(), "index.md"]:
         html = (site / page_url(path) / "index.html").read_text(encoding="utf-8")
         for tag in ["h1", "h2", "h3", "h4", "a", "code"]:

@@ -65,7 +65,7 @@ def test_the_lightbox_opens_after_instant_navigation_from_a_page_without_images(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     route_sitemap(page, server.url)
     try:
-        page.goto(server.url + page_url("architecture/transformer.md"))
+        page.goto(server.url + page_url("pretraining/data.md"))
         wait_for_sitemap(page)
         assert page.locator("article img").count() == 0
         page.evaluate("""() => {

@@ -282,7 +282,7 @@ def navigable(built_site, tmp_path_factory):
 @needs_node
 @pytest.mark.browser
 def test_instant_navigation_to_a_formula_page_shows_styled_formulas(browser, navigable):
-    start, target = "foundations/history.md", "generation/diffusion.md"
+    start, target = "pretraining/data.md", "generation/diffusion.md"
 
     def navigate(page):
         assert page.evaluate("() => document.querySelectorAll('.arithmatex').length") == 0

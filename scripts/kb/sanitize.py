@@ -56,7 +56,9 @@ _SVG = {
 ALLOWED_TAGS = _TEXT | _BLOCKS | _MATHML | _SVG
 _ALLOWED_NAMES = {f"<{tag.lower()}>" for tag in ALLOWED_TAGS}
 
-_GLOBAL = {"class", "id", "title", "lang", "dir", "style", "role", "hidden", "tabindex", "xmlns"}
+# data-search-exclude: Material's documented way to keep a block out of the search index (it removes
+# the attribute itself in on_page_context, after the first sanitising pass in on_page_content).
+_GLOBAL = {"class", "id", "title", "lang", "dir", "style", "role", "hidden", "tabindex", "xmlns", "data-search-exclude"}
 _SVG_PRESENTATION = {
     "alignment-baseline", "baseline-shift", "clip-path", "clip-rule", "clipPathUnits", "color", "cx",
     "cy", "d", "dominant-baseline", "dx", "dy", "fill", "fill-opacity", "fill-rule", "filter",

@@ -41,7 +41,7 @@ from kb.diagrams import DIAGRAMS_DIR, mermaid_version
 from kb.errors import KbError
 from kb.glossary import annotate, glossary_page, load_glossary
 from kb.math_render import STYLESHEET as KATEX_STYLESHEET, KatexRenderer, add_stylesheet, find_formulas, substitute
-from kb.sanitize import escape_front_matter, sanitize_page
+from kb.sanitize import escape_front_matter, sanitize_html, sanitize_page
 from kb.search_index import (SESSION, SegmentationWorker, add_jieba_words, jieba_words, load_segments,
                              save_segments, segments_cache_file)
 from kb.topics import cards, load_topics, navigation
@@ -221,7 +221,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = insert_references(html, self.placeholders, self._references())
         if self.config.lightbox:
             html = lightbox.wrap_images(html)
-        return html
+        # The print-site plugin copies each page's content in its on_page_content, after this one, for
+        # the offline build's print page (the PDF's and the EPUB's source): it gets sanitised content.
+        # The print page itself is the plugin's markup around it, so it is not sanitised again.
+        return self._sanitized(html, page.file.src_uri, sanitize_html)
 
     # After the print-site plugin (the print page has no hover definitions or lazy images, as
     # before), before Material's search indexes the page in on_page_context.
@@ -272,10 +275,14 @@ class KbPlugin(BasePlugin[KbConfig]):
     # build fails; `mkdocs serve` shows the sanitised page.
     @event_priority(-1000)
     def _sanitize(self, output: str, *, page, config) -> str:
-        output, removed = sanitize_page(output)
+        return self._sanitized(output, page.file.src_uri, sanitize_page)
+
+    @staticmethod
+    def _sanitized(html: str, src_uri: str, sanitize) -> str:
+        html, removed = sanitize(html)
         if removed:
-            log.warning(f"Doc file '{page.file.src_uri}': unsafe HTML removed: {', '.join(removed)}")
-        return output
+            log.warning(f"Doc file '{src_uri}': unsafe HTML removed: {', '.join(removed)}")
+        return html
 
     on_post_page = CombinedEvent(_post_page, _sanitize)
 
@@ -342,9 +349,6 @@ class KbPlugin(BasePlugin[KbConfig]):
                 text = diagrams.add_bootstrap(text, get_relative_url(diagrams.LOADER, print_page.url))
             if 'class="arithmatex"' in text:
                 text = self._render_formulas(text, print_page.url, print_page.file.src_uri)
-            text, removed = sanitize_page(text)  # every page's content again, gathered on one page
-            if removed:
-                log.warning(f"Doc file '{print_page.file.src_uri}': unsafe HTML removed: {', '.join(removed)}")
             if text:
                 path.write_text(text, encoding="utf-8")
         self._stop_katex()
