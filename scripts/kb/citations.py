@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import tempfile
-import time
 from html import unescape
 from pathlib import Path
 
@@ -147,13 +146,10 @@ def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None 
     pandoc.stdin.close()
     pandoc.stdin = None  # written: communicate() below only reads
     done: list[dict[str, str]] = []
-    owner = os.getpid()
 
     def result() -> dict[str, str]:
         if done:
             return done[0]
-        if os.getpid() != owner:  # a forked process (kb.prerender): pandoc's output is the starter's to read
-            return _stored_by_owner(cached, key)
         try:
             stdout, stderr = pandoc.communicate()
         finally:
@@ -225,17 +221,6 @@ def pandoc_error(stderr: str, bib_files: list[Path]) -> str:
         why = " ".join(found.group("why").split())
         return f"error: {shown}:{found.group('line')}: not valid BibTeX ({why}); kb check names the entry"
     return "error: bib/: pandoc could not format the store: " + " ".join(stderr.split())[:300]
-
-
-def _stored_by_owner(cached: Path | None, key: str, timeout: float = 120) -> dict[str, str]:
-    """The formatted store, once the process that started pandoc has written it to `cached`."""
-    deadline = time.monotonic() + timeout
-    while cached is not None and time.monotonic() < deadline:
-        stored = read_cache_entry(cached, key)
-        if stored is not None:
-            return stored
-        time.sleep(0.05)
-    raise CitationError("pandoc's output is read by the build process; it stored none")
 
 
 def cite(markdown: str, known: set[str]) -> tuple[str, list[str], list[str]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -172,7 +171,6 @@ class KatexRenderer:
         self.version = katex_version(package)
         self.cache = cache
         self.process: subprocess.Popen | None = None
-        self._owner = os.getpid()  # the process that started `process`
         self.stderr = None
         self.unavailable: str | None = None
         self.rendered = 0  # formulas Node rendered (not from the cache)
@@ -211,11 +209,7 @@ class KatexRenderer:
     def _start(self) -> bool:
         if self.unavailable:
             return False
-        if self.process is not None and self._owner != os.getpid():
-            # a forked copy of the build (kb.page_writer): Node's pipes are the other process's
-            self.process = self.stderr = None
         if self.process is None:
-            self._owner = os.getpid()
             self.stderr = tempfile.TemporaryFile()
             try:
                 self.process = subprocess.Popen(
