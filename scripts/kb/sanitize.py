@@ -18,10 +18,12 @@ writes, last of all, and on the offline build's print page.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from html import escape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nh3
 
@@ -152,53 +154,44 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 def _permissive(html: str) -> str:
     """The same parse as _strict with (nearly) nothing removed: what the input is to a browser.
     Comments are dropped by both and not reported: an author's `<!-- TODO -->` is not a fault."""
-    tags = {name for m in _TAG_NAME.finditer(html) for name in (m.group(1), m.group(1).lower())}
-    schemes = {m.group(1).lower() for m in _SCHEME.finditer(html)} | URL_SCHEMES | {"javascript", "data"}
+    tags = set(_TAG_NAME.findall(html))
+    tags |= {name.lower() for name in tags}
+    schemes = {name.lower() for name in set(_SCHEME.findall(html))} | URL_SCHEMES | {"javascript", "data"}
     return nh3.clean(html, tags=ALLOWED_TAGS | tags | _DROP_CONTENT, clean_content_tags=set(),
                      attributes={}, generic_attribute_prefixes={""}, url_schemes=schemes,
                      link_rel=None, strip_comments=True)
 
 
-class _StyleOutsideSvg(HTMLParser):
-    """Where a <style> element outside an <svg> starts and ends, in Ammonia's output. <style> is
-    allowed for the CSS Mermaid scopes to its diagram; anywhere else it would restyle the page."""
+# In Ammonia's output every "<" outside a <style> element's text starts a tag: html5ever escapes
+# "<" in text and in attribute values (tests/test_sanitize.py holds it to that).
+_SVG_OR_STYLE = re.compile(r"<(/?)(svg|style)(?=[\s/>])", re.I)
+_STYLE_END = re.compile(r"</style\s*>", re.I)
 
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines = [0]
-        for line in html.splitlines(keepends=True):
-            self.lines.append(self.lines[-1] + len(line))
-        self.svg = 0
-        self.spans: list[tuple[int, int]] = []
-        self.start: int | None = None
 
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.lines[line - 1] + column
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "svg":
-            self.svg += 1
-        elif tag == "style" and self.svg == 0:
-            self.start = self._offset()
-
-    def handle_endtag(self, tag):
-        if tag == "svg":
-            self.svg = max(0, self.svg - 1)
-        elif tag == "style" and self.start is not None:
-            self.spans.append((self.start, self._offset() + len("</style>")))
-            self.start = None
+def _styles_outside_svg(html: str) -> list[tuple[int, int]]:
+    """(start, end) of each <style> element outside an <svg> in Ammonia's output. <style> is allowed
+    for the CSS Mermaid scopes to its diagram; anywhere else it would restyle the page."""
+    spans, svg_depth, pos = [], 0, 0
+    while found := _SVG_OR_STYLE.search(html, pos):
+        closing, name = found.group(1) == "/", found.group(2).lower()
+        pos = found.end()
+        if name == "svg":
+            svg_depth = max(0, svg_depth - 1) if closing else svg_depth + 1
+        elif not closing:  # a style element's text is raw: skip to its end tag
+            end = _STYLE_END.search(html, pos)
+            pos = end.end() if end else len(html)
+            if svg_depth == 0:
+                spans.append((found.start(), pos))
+    return spans
 
 
 def _style_elements(html: str) -> tuple[str, list[str]]:
     """Ammonia's output without <style> elements outside <svg> and without CSS that fetches."""
     if "<style" not in html:
         return html, []
-    parser = _StyleOutsideSvg(html)
-    parser.feed(html)
-    parser.close()
-    removed = ["<style> outside an <svg>"] * len(parser.spans)
-    for start, end in reversed(parser.spans):
+    spans = _styles_outside_svg(html)
+    removed = ["<style> outside an <svg>"] * len(spans)
+    for start, end in reversed(spans):
         html = html[:start] + html[end:]
 
     def fetching(match: re.Match) -> str:
@@ -237,7 +230,7 @@ def sanitize_html(html: str) -> tuple[str, list[str]]:
     as_parsed = _permissive(html)
     # Elements Ammonia drops from either parse (e.g. <mglyph> where it would change the parse):
     # named from the source, as a tag the allowlist does not have.
-    unknown = {f"<{m.group(1).lower()}>" for m in _TAG_NAME.finditer(html)} - _ALLOWED_NAMES
+    unknown = {f"<{name.lower()}>" for name in set(_TAG_NAME.findall(html))} - _ALLOWED_NAMES
     if as_parsed == clean and not unknown:
         return clean, []
     removed = set(_inventory(as_parsed) - _inventory(clean)) | unknown | set(removed_styles)
@@ -265,15 +258,24 @@ def escape_front_matter(meta: dict) -> list[str]:
 ARTICLE = '<article class="md-content__inner md-typeset">'
 
 
-def sanitize_page(output: str) -> tuple[str, list[str]]:
-    """A built page with its content sanitised, and what was removed. The content runs from the
-    theme's <article> start tag to the document's last </article> (the theme's: the content may close
-    elements, never reopen the theme's); the rest is the theme's, whose fields from data files and
-    front matter are escaped where they are read. A page without it (404) is returned as it is."""
+def sanitize_page(output: str, sanitize_content=sanitize_html) -> tuple[str, list[str]]:
+    """A built page with its content sanitised (by `sanitize_content`, sanitize_html or a cached
+    copy of it), and what was removed. The content runs from the theme's <article> start tag to the
+    document's last </article> (the theme's: the content may close elements, never reopen the
+    theme's); the rest is the theme's, whose fields from data files and front matter are escaped
+    where they are read. A page without it (404) is returned as it is."""
     start = output.find(ARTICLE)
     end = output.rfind("</article>")
     if start < 0 or end < start:
         return output, []
     start += len(ARTICLE)
-    clean, removed = sanitize_html(output[start:end])
+    clean, removed = sanitize_content(output[start:end])
     return output[:start] + clean + output[end:], removed
+
+
+def fingerprint() -> str:
+    """What sanitize_html's result depends on besides its input: this module and nh3 (Ammonia),
+    by version. A cache of its results is keyed by this and the HTML."""
+    from importlib.metadata import version
+
+    return hashlib.sha256(Path(__file__).read_bytes() + version("nh3").encode()).hexdigest()

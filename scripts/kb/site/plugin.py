@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from kb import yamlio
-from kb.build_cache import BuildCache
+from kb.build_cache import BuildCache, digest
 from kb.changes import FEED as WHATS_NEW_FEED, PAGE as WHATS_NEW_PAGE
 from kb.citations import (CitationError, cite, expand_reading_lists, footnotes, insert_references, placeholder,
                           start_format_store)
@@ -41,7 +41,7 @@ from kb.diagrams import DIAGRAMS_DIR, mermaid_version
 from kb.errors import KbError
 from kb.glossary import annotate, glossary_page, load_glossary
 from kb.math_render import STYLESHEET as KATEX_STYLESHEET, KatexRenderer, add_stylesheet, find_formulas, substitute
-from kb.sanitize import escape_front_matter, sanitize_html, sanitize_page
+from kb.sanitize import escape_front_matter, fingerprint as sanitizer_fingerprint, sanitize_html, sanitize_page
 from kb.search_index import (SESSION, SegmentationWorker, add_jieba_words, jieba_words, load_segments,
                              save_segments, segments_cache_file)
 from kb.topics import cards, load_topics, navigation
@@ -105,6 +105,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         config.extra_javascript[:] = [s for s in config.extra_javascript if str(s) != diagrams.LOADER]
         # math
         self.katex_cache = BuildCache(self.cache_dir / "katex") if self.config.cache else None
+        # sanitiser: results by content, so a warm build sanitises only the pages that changed
+        self.sanitized_cache = BuildCache(self.cache_dir / "sanitized") if self.config.cache else None
+        self.sanitizer = sanitizer_fingerprint()
+        self.print_site = _print_site_enabled(config)
         self.katex = KatexRenderer(root / "node_modules" / "katex", self.katex_cache)
         if self.katex.unavailable:
             log.info(f"Formulas are left to KaTeX in the browser: {self.katex.unavailable}")
@@ -221,10 +225,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = insert_references(html, self.placeholders, self._references())
         if self.config.lightbox:
             html = lightbox.wrap_images(html)
-        # The print-site plugin copies each page's content in its on_page_content, after this one, for
-        # the offline build's print page (the PDF's and the EPUB's source): it gets sanitised content.
-        # The print page itself is the plugin's markup around it, so it is not sanitised again.
-        return self._sanitized(html, page.file.src_uri, sanitize_html)
+        # The print-site plugin (offline build) copies each page's content in its on_page_content,
+        # after this one, for the print page (the PDF's and the EPUB's source): it gets sanitised
+        # content. The print page itself is the plugin's markup around it, so it is not sanitised
+        # again. Every other page's content is sanitised once, as the page is written (_sanitize).
+        return self._sanitized(html, page.file.src_uri) if self.print_site else html
 
     # After the print-site plugin (the print page has no hover definitions or lazy images, as
     # before), before Material's search indexes the page in on_page_context.
@@ -275,14 +280,31 @@ class KbPlugin(BasePlugin[KbConfig]):
     # build fails; `mkdocs serve` shows the sanitised page.
     @event_priority(-1000)
     def _sanitize(self, output: str, *, page, config) -> str:
-        return self._sanitized(output, page.file.src_uri, sanitize_page)
+        output, removed = sanitize_page(output, self._sanitize_content)
+        self._report_unsafe(removed, page.file.src_uri)
+        return output
+
+    def _sanitized(self, html: str, src_uri: str) -> str:
+        html, removed = self._sanitize_content(html)
+        self._report_unsafe(removed, src_uri)
+        return html
+
+    def _sanitize_content(self, html: str) -> tuple[str, list[str]]:
+        """sanitize_html's result, from .cache/sanitized/ when this HTML was sanitised before."""
+        if self.sanitized_cache is None:
+            return sanitize_html(html)
+        key = digest(self.sanitizer, html)
+        stored = self.sanitized_cache.get(key)
+        if isinstance(stored, list) and len(stored) == 2:
+            return stored[0], stored[1]
+        clean, removed = sanitize_html(html)
+        self.sanitized_cache.put(key, [clean, removed])
+        return clean, removed
 
     @staticmethod
-    def _sanitized(html: str, src_uri: str, sanitize) -> str:
-        html, removed = sanitize(html)
+    def _report_unsafe(removed: list[str], src_uri: str) -> None:
         if removed:
             log.warning(f"Doc file '{src_uri}': unsafe HTML removed: {', '.join(removed)}")
-        return html
 
     on_post_page = CombinedEvent(_post_page, _sanitize)
 
@@ -341,7 +363,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(-100)  # after the print-site plugin has written the print page (offline build)
     def _finish_print_page(self, *, config):
         plugin = config.plugins.get("print-site")
-        print_page = getattr(plugin, "print_page", None) if plugin and plugin.config.get("enabled") else None
+        print_page = getattr(plugin, "print_page", None) if _print_site_enabled(config) else None
         if print_page is not None:
             path = Path(print_page.file.abs_dest_path)
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -357,6 +379,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         complete = self.pages_expected is not None and self.pages_written >= self.pages_expected
         if self.katex_cache is not None and self.katex.version and complete:  # no version: cache not read
             self.katex_cache.prune(0)
+        if self.sanitized_cache is not None and complete:
+            self.sanitized_cache.prune(0)
 
     on_post_build = CombinedEvent(_write_search_index, _finish_print_page)
 
@@ -389,3 +413,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         if worker is None and (cold or SESSION["serving"]):
             worker = SegmentationWorker(words)
         SESSION["worker"] = worker
+
+
+def _print_site_enabled(config) -> bool:
+    """Whether the print-site plugin (the offline build's print page) runs in this build."""
+    plugin = config.plugins.get("print-site")
+    return bool(plugin and plugin.config.get("enabled"))
