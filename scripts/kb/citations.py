@@ -65,7 +65,8 @@ def _block_parser():
     return MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 
-def code_lines(markdown: str) -> set[int]:
+@lru_cache(maxsize=4096)  # one build asks twice per page: which pages cite what, then each page's citations
+def code_lines(markdown: str) -> frozenset[int]:
     """0-based numbers of the lines in fenced or indented code blocks, nested in lists too
     (markdown-it's CommonMark reading: a line it calls code is left alone). The opener of an
     admonition, collapsible block or tab is read as a list item, whose body is indented the same
@@ -75,7 +76,7 @@ def code_lines(markdown: str) -> set[int]:
     for token in _block_parser().parse(markdown):
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(*token.map))
-    return lines
+    return frozenset(lines)
 
 
 def prose_pieces(line: str) -> list[tuple[bool, str]]:

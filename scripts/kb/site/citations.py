@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kb.citations import cited_keys, entry_heads, placeholder, read_bib
+from kb.frontmatter import FENCE
 
 PAGE = "references.md"
 FRONT_MATTER = ("---\ntitle: 参考文献\n"
@@ -27,7 +28,11 @@ def citing_pages(pages) -> dict[str, dict[str, str]]:
     A dict (not a list scan) keeps this linear in the number of pages."""
     citing: dict[str, dict[str, str]] = defaultdict(dict)
     for src_uri, text in pages:
-        keys = cited_keys(text) if "@" in text else []  # whole text: code blocks are told by their context
+        # The body as MkDocs hands it to on_page_markdown (front matter and the blank lines after it
+        # cut): kb.citations.cite then finds its code lines already computed (code_lines' memo).
+        fence = FENCE.match(text)
+        body = text[fence.end():].lstrip("\n") if fence else text
+        keys = cited_keys(body) if "@" in body else []  # whole body: code blocks are told by their context
         if not keys:
             continue
         title = page_title(text, src_uri)
