@@ -70,23 +70,33 @@ def size_style(svg: str) -> str:
     return f' style="--kb-width: {natural_width}px; --kb-ratio: {height / width:.6f}"'
 
 
-def inline_svg(source: str, label: str, root: Path, version: str) -> str | None:
-    """The wrapped SVG of a diagram source, or None when it has no current SVG."""
+def inline_svg(source: str, label: str, root: Path, version: str, clean=None) -> str | None:
+    """The wrapped SVG of a diagram source (through `clean`, if given), or None when it has no
+    current SVG."""
     path = svg_file(root, digest(source, version))
     if not path.is_file():
         return None
     svg = XML_DECLARATION.sub("", path.read_text(encoding="utf-8")).strip()
+    if clean is not None:
+        svg = clean(svg)
     return (f'<div class="mermaid kb-diagram" role="img" aria-label="{html.escape(label, quote=True)}" '
             f'data-processed="true"{size_style(svg)}>{svg}</div>')
 
 
-def prerender(content: str, root: Path, version: str) -> tuple[str, int]:
-    """(page HTML with every diagram that has a current SVG inlined, number of fences left)."""
+def fences_without_svg(content: str, root: Path, version: str) -> int:
+    """How many diagrams of the page have no current SVG (the browser will draw them)."""
+    return sum(not svg_file(root, digest(html.unescape(m.group("source")), version)).is_file()
+               for m in FENCE.finditer(content))
+
+
+def prerender(content: str, root: Path, version: str, clean=None) -> tuple[str, int]:
+    """(page HTML with every diagram that has a current SVG inlined, each through `clean` if given,
+    number of fences left)."""
     out, last, left = [], 0, 0
     for match in FENCE.finditer(content):
         source = html.unescape(match.group("source"))
         label = caption_label(content[:match.start()], content[match.end():])
-        svg = inline_svg(source, label, root, version)
+        svg = inline_svg(source, label, root, version, clean)
         if svg is None:
             left += 1
             continue

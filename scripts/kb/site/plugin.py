@@ -214,10 +214,12 @@ class KbPlugin(BasePlugin[KbConfig]):
     on_page_markdown = CombinedEvent(_escape_front_matter, _page_markdown)
 
     # Before the print-site plugin's on_page_content (offline build), which keeps each page's HTML
-    # for the print page: the PDF shows the SVGs, the references and the lightbox links.
+    # for the print page: the PDF shows the references and the lightbox links.
     @event_priority(10)
     def _page_content_first(self, html: str, *, page, config, files) -> str:
-        html, left = diagrams.prerender(html, self.root, self.mermaid_version)
+        # Every page learns here whether any page has a diagram the browser must draw (add_bootstrap);
+        # the SVGs are inlined as the page is written (_post_page).
+        left = diagrams.fences_without_svg(html, self.root, self.mermaid_version)
         (self.leftover_diagrams.add if left else self.leftover_diagrams.discard)(page.file.src_uri)
         if page.file.src_uri == citations.PAGE:
             html = insert_references(html, self.placeholders, self._references(), lambda key: f' id="ref-{key}"')
@@ -261,8 +263,10 @@ class KbPlugin(BasePlugin[KbConfig]):
     def _post_page(self, output: str, *, page, config) -> str:
         if self.leftover_diagrams:
             output = diagrams.add_bootstrap(output, get_relative_url(diagrams.LOADER, page.url))
-        # Formulas after Material's search has indexed the page (on_page_context): the index keeps
-        # a formula's TeX, not KaTeX's spans.
+        # Diagrams and formulas after Material's search has indexed the page (on_page_context): the
+        # index keeps a diagram's Mermaid source and a formula's TeX, and Material's HTML parser does
+        # not wade through SVG and KaTeX markup (the SVGs were half of what it parsed).
+        output, _ = diagrams.prerender(output, self.root, self.mermaid_version)
         if 'class="arithmatex"' in output:
             output = self._render_formulas(output, page.url, page.file.src_uri)
         if self.config.search_engine == "site":
@@ -367,6 +371,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         if print_page is not None:
             path = Path(print_page.file.abs_dest_path)
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            # The print page is not sanitised as a whole (its sections and styles are the print-site
+            # plugin's): the pages' content was, in on_page_content, and the SVGs are here.
+            text, _ = diagrams.prerender(text, self.root, self.mermaid_version,
+                                         clean=lambda svg: self._sanitized(svg, print_page.file.src_uri))
             if diagrams.FENCE.search(text):
                 text = diagrams.add_bootstrap(text, get_relative_url(diagrams.LOADER, print_page.url))
             if 'class="arithmatex"' in text:
