@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from kb import atomic, importer
 from kb.decode import UndecodableNote, decode_note
 from kb.importer import import_notes, svg_problem
+from kb.lock import repository_lock
 from kb.new import create_note
 
 PNG_A = b"\x89PNG\r\n\x1a\n" + b"A" * 40
@@ -172,16 +174,54 @@ def test_interrupted_import_leaves_nothing(kb_repo, inbox, monkeypatch):
     assert not [p for p in kb_repo.rglob("*.tmp")]
 
 
+def _waiting_for_the_lock(root: Path) -> set[int]:
+    """Pids of the processes blocked on the repository lock (flock on the folder), from /proc/locks."""
+    inode = str(root.stat().st_ino)
+    return {int(fields[5]) for fields in map(str.split, Path("/proc/locks").read_text().splitlines())
+            if fields[1] == "->" and fields[2] == "FLOCK" and fields[6].rsplit(":", 1)[-1] == inode}
+
+
+def _while_both_wait_at_the_lock(root: Path, runs: list[subprocess.Popen]) -> bool:
+    """True once every run is blocked on the lock; False if one finished instead (it took no lock)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if {run.pid for run in runs} <= _waiting_for_the_lock(root):
+            return True
+        if any(run.poll() is not None for run in runs):
+            return False
+        time.sleep(0.02)
+    return False
+
+
 def test_two_imports_to_one_slug_at_once_one_fails(kb_repo, inbox):
-    for name in ("one", "two"):
-        (inbox / f"{name}.md").write_text(f"# {name}\n\n{name} 正文\n", encoding="utf-8")
-    runs = [subprocess.Popen([sys.executable, "-m", "kb.cli", "import", "--slug", "same", str(inbox / f"{name}.md")],
-                             cwd=kb_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name in ("one", "two")]
+    # Another writer holds the lock (as a kb new would) while two imports to one slug plan: both find
+    # the page free and queue. Released, exactly one may write; the other must find the page taken.
+    # Each note has an image of the same name with its own content, and one of its own name: a page
+    # of one note with the other's figure, or the loser's figure left in assets/, would show.
+    for name, png in (("one", PNG_A), ("two", PNG_B)):
+        (inbox / name).mkdir()
+        (inbox / name / "fig.png").write_bytes(png)
+        (inbox / name / f"{name}.png").write_bytes(png)
+        (inbox / name / "note.md").write_text(f"# {name}\n\n{name} 正文\n\n![图](fig.png)\n\n![图]({name}.png)\n",
+                                              encoding="utf-8")
+    with repository_lock(kb_repo):
+        runs = [subprocess.Popen([sys.executable, "-m", "kb.cli", "import", "--slug", "same",
+                                  str(inbox / name / "note.md")],
+                                 cwd=kb_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for name in ("one", "two")]
+        queued = _while_both_wait_at_the_lock(kb_repo, runs)
     results = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    assert queued, f"the imports did not wait for the repository lock: {results}"
     assert sorted(code for code, _ in results) == [0, 1], results
+    winner = ("one", "two")[[code for code, _ in results].index(0)]
     failed = next(err for code, err in results if code)
-    assert "docs/notes/same.md exists" in failed
+    assert failed.count("\n") == 1 and failed.startswith("error: ")
+    assert "docs/notes/same.md exists (written meanwhile by another command)" in failed
+    page = (kb_repo / "docs" / "notes" / "same.md").read_text(encoding="utf-8")
+    assert f"{winner} 正文" in page and page.count("正文") == 1
+    png = PNG_A if winner == "one" else PNG_B
+    assets = {p.name: p.read_bytes() for p in (kb_repo / "assets" / "same").iterdir()}
+    assert assets == {"fig.png": png, f"{winner}.png": png}
 
 
 def test_two_kb_new_at_once_keep_both_topic_entries(kb_repo):
