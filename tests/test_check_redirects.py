@@ -1,7 +1,9 @@
 """REDIR001/REDIR002: a published page does not disappear without a redirect."""
 
+import yaml
+
 from checkkit import ROOT, make_repo, run_checks
-from kb.checks.redirects import page_url, published_urls, read_list, served_urls
+from kb.checks.redirects import RULES, page_url, published_urls, read_list, served_urls
 from kb.checks.base import Context
 
 
@@ -51,3 +53,18 @@ def test_page_urls_and_urls_of_a_built_site(tmp_path):
         (tmp_path / folder / "index.html").write_text("x")
     (tmp_path / "404.html").write_text("x")
     assert published_urls(tmp_path) == ["/", "/a/b/", "/c/"]
+
+
+def test_the_guides_redirect_example_has_the_form_of_mkdocs_yml(tmp_path):
+    # mkdocs.yml's plugins are a mapping (`redirects:`), not a list (`- redirects:`): the example
+    # CONTRIBUTING.md shows for REDIR001, pasted into mkdocs.yml as it is, must be the redirect.
+    example = next(rule.good for rule in RULES if rule.id == "REDIR001").split("\n\n", 1)[1]
+    assert example.startswith("plugins:\n")
+    root = make_repo(tmp_path)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  redirects:\n    redirect_maps: {}\n" in text
+    config.write_text(text.replace("  redirects:\n    redirect_maps: {}\n",
+                                   example.split("\n", 1)[1] + "\n"), encoding="utf-8")
+    assert yaml.safe_load(example)["plugins"].keys() <= Context(root).mkdocs_config["plugins"].keys()
+    assert Context(root).redirect_maps == {"foundations/emergence.md": "foundations/emergent-abilities.md"}

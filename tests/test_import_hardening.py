@@ -1,18 +1,21 @@
 """`kb import` and `kb new` lose nothing and let nothing unsafe through (issue 23): encodings,
 images (names, folders, SVG), unsafe markup, long slugs, concurrent runs, interrupted runs, modes."""
 
+import fcntl
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from kb import atomic, importer
 from kb.decode import UndecodableNote, decode_note
-from kb.importer import import_notes, svg_problem
+from kb.importer import svg_problem
+from kb.lock import repository_lock
 from kb.new import create_note
 
 PNG_A = b"\x89PNG\r\n\x1a\n" + b"A" * 40
@@ -155,33 +158,92 @@ def _umask() -> int:
     return mask
 
 
-def test_interrupted_import_leaves_nothing(kb_repo, inbox, monkeypatch):
-    (inbox / "note.md").write_text("# 笔记\n\n![一](a/fig.png)\n\n![二](b/fig.png)\n", encoding="utf-8")
-    real = atomic.write_bytes
+def _waiting_for_the_lock(root: Path) -> set[int]:
+    """Pids of the processes blocked on the repository lock (flock on the folder), from /proc/locks."""
+    inode = str(root.stat().st_ino)
+    return {int(fields[5]) for fields in map(str.split, Path("/proc/locks").read_text().splitlines())
+            if fields[1] == "->" and fields[2] == "FLOCK" and fields[6].rsplit(":", 1)[-1] == inode}
 
-    def interrupted_at_the_page(path, data):
-        if path.suffix == ".md":
-            raise KeyboardInterrupt
-        real(path, data)
 
-    monkeypatch.setattr(importer.atomic, "write_bytes", interrupted_at_the_page)
-    with pytest.raises(KeyboardInterrupt):
-        import_notes([inbox / "note.md"], kb_repo)
-    assert not (kb_repo / "assets" / "note").exists()
-    assert not (kb_repo / "docs" / "notes").exists() or not any((kb_repo / "docs" / "notes").iterdir())
-    assert not [p for p in kb_repo.rglob("*.tmp")]
+def _queued_at_the_lock(root: Path, runs: list[subprocess.Popen]) -> bool:
+    """True once every run is blocked on the lock; False if one finished instead (it took no lock)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if {run.pid for run in runs} <= _waiting_for_the_lock(root):
+            return True
+        if any(run.poll() is not None for run in runs):
+            return False
+        time.sleep(0.02)
+    return False
+
+
+def test_ctrl_c_while_an_import_writes_leaves_nothing(kb_repo, inbox):
+    # A real SIGINT to a real kb import, after it has written its first image and while it reads
+    # the second: the run is held at the lock while that image becomes a FIFO no one writes to.
+    (inbox / "first.png").write_bytes(PNG_A)
+    (inbox / "second.png").write_bytes(PNG_B)
+    (inbox / "note.md").write_text("# 笔记\n\n![一](first.png)\n\n![二](second.png)\n", encoding="utf-8")
+    topics = (kb_repo / "data" / "topics.yaml").read_bytes()
+    run = subprocess.Popen([sys.executable, "-m", "kb.cli", "import", str(inbox / "note.md")],
+                           cwd=kb_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with repository_lock(kb_repo):
+            assert _queued_at_the_lock(kb_repo, [run])
+            (inbox / "second.png").unlink()
+            os.mkfifo(inbox / "second.png")
+        first = kb_repo / "assets" / "note" / "first.png"
+        deadline = time.monotonic() + 60
+        while not first.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert first.read_bytes() == PNG_A  # written: the run is now blocked opening second.png
+        run.send_signal(signal.SIGINT)
+        stdout, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:  # a failed assertion above: no process left blocked on the FIFO
+            run.kill()
+            run.wait()
+    assert run.returncode == 130
+    assert stderr == "error: interrupted; nothing half-written was left\n" and stdout == ""
+    assert not (kb_repo / "docs" / "notes" / "note.md").exists()
+    assert list((kb_repo / "assets").iterdir()) == []
+    assert [p for p in kb_repo.rglob("*") if ".tmp" in p.name] == []
+    assert (kb_repo / "data" / "topics.yaml").read_bytes() == topics
+    folder = os.open(kb_repo, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the lock went with the process
+    finally:
+        os.close(folder)
 
 
 def test_two_imports_to_one_slug_at_once_one_fails(kb_repo, inbox):
-    for name in ("one", "two"):
-        (inbox / f"{name}.md").write_text(f"# {name}\n\n{name} 正文\n", encoding="utf-8")
-    runs = [subprocess.Popen([sys.executable, "-m", "kb.cli", "import", "--slug", "same", str(inbox / f"{name}.md")],
-                             cwd=kb_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name in ("one", "two")]
+    # Another writer holds the lock (as a kb new would) while two imports to one slug plan: both find
+    # the page free and queue. Released, exactly one may write; the other must find the page taken.
+    # Each note has an image of the same name with its own content, and one of its own name: a page
+    # of one note with the other's figure, or the loser's figure left in assets/, would show.
+    for name, png in (("one", PNG_A), ("two", PNG_B)):
+        (inbox / name).mkdir()
+        (inbox / name / "fig.png").write_bytes(png)
+        (inbox / name / f"{name}.png").write_bytes(png)
+        (inbox / name / "note.md").write_text(f"# {name}\n\n{name} 正文\n\n![图](fig.png)\n\n![图]({name}.png)\n",
+                                              encoding="utf-8")
+    with repository_lock(kb_repo):
+        runs = [subprocess.Popen([sys.executable, "-m", "kb.cli", "import", "--slug", "same",
+                                  str(inbox / name / "note.md")],
+                                 cwd=kb_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for name in ("one", "two")]
+        queued = _queued_at_the_lock(kb_repo, runs)
     results = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    assert queued, f"the imports did not wait for the repository lock: {results}"
     assert sorted(code for code, _ in results) == [0, 1], results
+    winner = ("one", "two")[[code for code, _ in results].index(0)]
     failed = next(err for code, err in results if code)
-    assert "docs/notes/same.md exists" in failed
+    assert failed.count("\n") == 1 and failed.startswith("error: ")
+    assert "docs/notes/same.md exists (written meanwhile by another command)" in failed
+    page = (kb_repo / "docs" / "notes" / "same.md").read_text(encoding="utf-8")
+    assert f"{winner} 正文" in page and page.count("正文") == 1
+    png = PNG_A if winner == "one" else PNG_B
+    assets = {p.name: p.read_bytes() for p in (kb_repo / "assets" / "same").iterdir()}
+    assert assets == {"fig.png": png, f"{winner}.png": png}
 
 
 def test_two_kb_new_at_once_keep_both_topic_entries(kb_repo):

@@ -217,3 +217,42 @@ def test_ammonia_escapes_angle_brackets_in_attributes():
     # kb.sanitize finds <svg> and <style> tags in Ammonia's output by a scan that relies on this.
     assert nh3.clean('<img alt="<style>" src="a.png">', attributes={"img": {"alt", "src"}}) == \
         '<img alt="&lt;style&gt;" src="a.png">'
+
+
+# pymdownx.arithmatex escapes math, so HTML inside math is text; kb check masks math as the build's
+# Markdown reads it. `$$…$$` within a paragraph is no display math: with no space inside it is a $
+# and an inline formula, with a space the HTML in it is HTML.
+MATH = [
+    'text $$<img src=x onerror="alert(1)">$$ text',
+    'text $$ <img src=x onerror="alert(1)"> $$ text',
+    'text $$<img src=x onerror="alert(1)"> $$ text',
+    '价格 $$5 和 <img src=x onerror="alert(1)"> 再 $$10',
+    'a $$\n<img src=x onerror="alert(1)">\n$$ b',
+    '前文\n$$\n<img src=x onerror="alert(1)">\n$$\n后文',
+    '$$ <img src=x onerror="alert(1)"> $$',
+    '$$\nx <img src=x onerror="alert(1)">\n$$',
+    '- 项\n\n    $$ <img src=x onerror="alert(1)"> $$',
+    '$$a\n\n<img src=x onerror="alert(1)">\n\n$$',
+    '$$\n<div onclick="alert(1)">x</div>\n$$',
+    'text $ <img src=x onerror="alert(1)"> $ text',
+    'text $<img src=x onerror="alert(1)">$ text',
+]
+
+
+@pytest.fixture(scope="module")
+def site_markdown():
+    import markdown
+    from mkdocs.config import load_config
+
+    config = load_config(str(HERE.parents[1] / "mkdocs.yml"))
+    return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+
+
+@pytest.mark.parametrize("body", MATH, ids=lambda v: v[:50])
+def test_kb_check_reads_math_as_the_build_does(check_repo, site_markdown, body):
+    from checkkit import check_page
+
+    site_markdown.reset()
+    _, removed = sanitize_html(site_markdown.convert(body))
+    reported = [str(p) for p in check_page(check_repo, body + "\n") if p.rule.startswith("HTML")]
+    assert bool(reported) == bool(removed), (reported, removed)

@@ -130,8 +130,9 @@ def format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None = None
 def start_format_store(bib_files: list[Path], csl: Path, cache_dir: Path | None = None):
     """Start formatting the store and return a function that waits for the result (format_store's).
 
-    Pandoc runs in its own process for about half a second: a build starts it first and asks for
-    the result when the first page needs a reference, rendering in the meantime.
+    Pandoc runs in its own process for about half a second: a build starts it first (on_config)
+    and asks for the result once the files and navigation are gathered (on_nav), before any page
+    is read, so that a .bib it cannot read is the build's error and no page's.
     """
     csl_data = csl.read_bytes()
     digest = hashlib.sha256(csl_data)

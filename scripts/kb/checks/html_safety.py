@@ -1,7 +1,8 @@
 """HTML001-HTML004: no active content in a page's HTML.
 
 Python-Markdown passes raw HTML through, so a `<script>` in a note runs in
-every reader's browser. Code (fenced or inline) is text, not HTML: not checked.
+every reader's browser. Code (fenced or inline) and math are text, not HTML: not
+checked (math as the build reads it: kb.checks.text.mask_code).
 HTML004 puts each block of the page's raw HTML and attr_list attributes through
 the build's own allowlist sanitiser (kb.sanitize), so kb check refuses what the
 strict build will refuse, whatever the spelling.
@@ -33,8 +34,9 @@ RULES = (
     Rule("HTML003", "链接不用 javascript:、vbscript: 或 data:text/html 网址",
          "[点我](javascript:alert(1))", "[点我](https://arxiv.org/abs/2001.08361)"),
     Rule("HTML004", "HTML 和 attr_list 属性只用站点允许的元素、属性和网址（与构建时的白名单相同，构建会删掉其余的并报错）",
-         '<img alt=">" src="x.png" onerror="alert(1)">\n\n[论文](https://arxiv.org/abs/2001.08361){ href="javascript:alert(1)" }',
-         '<img alt="图" src="x.png">\n\n[论文](https://arxiv.org/abs/2001.08361)'),
+         '<img alt=">" src="x.png" onerror="alert(1)">\n\n[论文](https://arxiv.org/abs/2001.08361){ href="javascript:alert(1)" }'
+         '\n\n段落中的 $$ <img src="x.png" onerror="alert(1)"> $$ 不是公式，其中的 HTML 照样输出',
+         '<img alt="图" src="x.png">\n\n[论文](https://arxiv.org/abs/2001.08361)\n\n$$\na < b\n$$'),
 )
 
 

@@ -20,8 +20,8 @@ HEADER = ("# URLs of the pages of the last deployed build (relative to site_url)
 RULES = (
     Rule("REDIR001", "已发布的页面不能无声消失：改名或删除页面时，在 mkdocs.yml 的 redirects 中把旧路径重定向到新页面",
          "删除 docs/foundations/emergence.md（或改名为 emergent-abilities.md），mkdocs.yml 中没有重定向",
-         "mkdocs.yml：\n\nplugins:\n  - redirects:\n      redirect_maps:\n"
-         "        foundations/emergence.md: foundations/emergent-abilities.md", example="custom"),
+         "mkdocs.yml：\n\nplugins:\n  redirects:\n    redirect_maps:\n"
+         "      foundations/emergence.md: foundations/emergent-abilities.md", example="custom"),
     Rule("REDIR002", "重定向的目标页面存在",
          "redirect_maps:\n  foundations/emergence.md: foundations/emergent.md  # 没有这个页面",
          "redirect_maps:\n  foundations/emergence.md: foundations/emergent-abilities.md", example="custom"),

@@ -12,8 +12,14 @@ from ..frontmatter import FENCE
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 # Not from an escaped backtick: Markdown shows \` as a backtick, and what follows is not code.
 INLINE_CODE = re.compile(r"(?<![\\`])(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)")
-DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\d)")
+# Math as pymdownx.arithmatex reads it (it escapes math, so math hides no HTML): display math is a
+# paragraph (in a list, quote or admonition too) that begins with $$ and ends with $$. A $$ within a
+# paragraph is no display math: `a $$x$$ b` is a $ and the inline formula $x$, and in `a $$ <b> $$ b`
+# <b> is HTML (a space after the opening $ makes no formula). Python-Markdown takes an HTML tag that
+# starts a line as raw HTML before arithmatex sees the paragraph: such a paragraph is not math here.
+PARAGRAPH = re.compile(r"(?:^[^\n]*\S[^\n]*(?:\n|\Z))+", re.M)
+DISPLAY_MATH = re.compile(r"[ \t>]*\$\$(?:\\.|[^\\\n]|\n(?![ \t>]*<[A-Za-z/!?]))+?\$\$[ \t]*\n?")
+INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\d)")
 
 
 def _blank(match: re.Match) -> str:
@@ -48,7 +54,7 @@ def mask_code(text: str, *, math: bool = True) -> str:
     text = mask_fences(mask_front_matter(text))
     text = INLINE_CODE.sub(_blank, text)
     if math:
-        text = DISPLAY_MATH.sub(_blank, text)
+        text = PARAGRAPH.sub(lambda m: _blank(m) if DISPLAY_MATH.fullmatch(m.group(0)) else m.group(0), text)
         text = INLINE_MATH.sub(_blank, text)
     return text
 
