@@ -32,13 +32,22 @@ def point_at_worker(output: str, prefix: str) -> str:
     return new
 
 
+def by_page(docs: list[dict]) -> list[dict]:
+    """Material's entries with each page's sections together, pages in order of first appearance: a
+    `mkdocs serve --dirty` rebuild appends the pages it rebuilt after the ones it kept."""
+    first = {}
+    for doc in docs:
+        first.setdefault(doc["location"].split("#")[0], len(first))
+    return sorted(docs, key=lambda doc: first[doc["location"].split("#")[0]])
+
+
 def write_site_index(folder: Path, terms, ts_characters: str, use_directory_urls: bool, segment=None) -> None:
     """The sharded index (search/kb/) from Material's search/search_index.json, which keeps only its
     configuration."""
     source = folder / "search_index.json"
     material = json.loads(source.read_text(encoding="utf-8"))
     locations = {t.page: page_location(t.page, use_directory_urls) for t in terms}
-    index = build_index(material["docs"], terms, ts_characters, locations, segment=segment)
+    index = build_index(by_page(material["docs"]), terms, ts_characters, locations, segment=segment)
     write_files(folder, shard_files(index))
     stub = json.dumps({"config": material["config"], "docs": []}, ensure_ascii=False)
     source.write_text(stub, encoding="utf-8")
