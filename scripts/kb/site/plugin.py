@@ -30,7 +30,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from kb import yamlio
+from kb import atomic, yamlio
 from kb.build_cache import BuildCache, digest
 from kb.changes import FEED as WHATS_NEW_FEED, PAGE as WHATS_NEW_PAGE
 from kb.citations import (CitationError, cite, expand_reading_lists, footnotes, insert_references, placeholder,
@@ -74,11 +74,13 @@ class ForgivingBytecodeCache(FileSystemBytecodeCache):
 
 class KbPlugin(BasePlugin[KbConfig]):
     supports_multiple_instances = False
+    dirty = False  # `--dirty` (on_startup): only modified files are rebuilt
 
     # -- configuration -------------------------------------------------------------------------
 
     def on_startup(self, *, command, dirty):
         SESSION["serving"] = command == "serve"
+        self.dirty = dirty
 
     @event_priority(-100)  # after Material's offline plugin has added its polyfill
     def on_config(self, config):
@@ -150,19 +152,35 @@ class KbPlugin(BasePlugin[KbConfig]):
             if file.src_uri.startswith(f"{DIAGRAMS_DIR.as_posix()}/") and file.src_uri.endswith(".svg"):
                 files.remove(file)
         pages = [(f.src_uri, f.content_string) for f in files.documentation_pages() if f.abs_src_path is not None]
-        files.append(File.generated(config, missing_figures.PAGE, content=missing_figures.missing_figures_page(pages)))
+        files.append(self._generated(config, missing_figures.PAGE, missing_figures.missing_figures_page(pages)))
         missing = sorted({t.page for t in self.terms if files.get_file_from_path(t.page) is None})
         if missing:
             raise PluginError(f"error: data/glossary.yaml: page(s) not in docs/: {', '.join(missing)}")
         titles = {page["path"]: page["title"] for section in self.topics for page in section["pages"]}
-        files.append(File.generated(config, GLOSSARY_PAGE, content=glossary_page(self.terms, titles, GLOSSARY_PAGE)))
+        files.append(self._generated(config, GLOSSARY_PAGE, glossary_page(self.terms, titles, GLOSSARY_PAGE)))
         page_titles = {self.docs_prefix + f.src_uri: contributors.page_title(f.content_string, f.src_uri)
                        for f in files.documentation_pages() if f.abs_src_path is not None}
         page, feed = contributors.whats_new(self.history, page_titles, site_url=config.site_url or "",
                                             site_name=config.site_name, docs_prefix=self.docs_prefix)
-        files.append(File.generated(config, WHATS_NEW_PAGE, content=page))
-        files.append(File.generated(config, WHATS_NEW_FEED, content=feed))
+        files.append(self._generated(config, WHATS_NEW_PAGE, page))
+        files.append(self._generated(config, WHATS_NEW_FEED, feed))
         return files
+
+    def _generated(self, config, src_uri: str, content: str) -> File:
+        """A page or file the plugin writes. A dirty build (`mkdocs serve --dirty`) rebuilds only the
+        files MkDocs sees modified, and in-memory content always is: there it is a file in
+        .cache/generated/, rewritten only when its content changes (the references, glossary and
+        最近更新 pages are not rebuilt for every edit)."""
+        if not self.dirty:
+            return File.generated(config, src_uri, content=content)
+        path = self.cache_dir / "generated" / src_uri
+        data = content.encode("utf-8")
+        try:
+            if not path.is_file() or path.read_bytes() != data:
+                atomic.write_bytes(path, data)
+        except OSError:  # .cache/ not writable: MkDocs rebuilds the page, as without --dirty
+            return File.generated(config, src_uri, content=content)
+        return File.generated(config, src_uri, abs_src_path=str(path))
 
     def _add_references_page(self, files: Files, config) -> None:
         """The references page: the whole store by topic, each entry with the pages citing it. Its
@@ -180,7 +198,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.bib_keys = {key for key, _ in entries}
         self.references = (groups, entries, citing)
         self.placeholders = {placeholder(key): key for key, _ in entries}
-        files.append(File.generated(config, citations.PAGE, content=citations.STUB))
+        files.append(self._generated(config, citations.PAGE, citations.STUB))
 
     def on_env(self, env, *, config, files):
         if self.config.cache:  # Material's templates compiled once, not once per build (.cache/jinja/)
