@@ -115,3 +115,13 @@ def render_front_matter(meta: dict) -> str:
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
     body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return f"---\n{body}---\n"
+
+
+def page_title(markdown: str, fallback: str) -> str:
+    """The page's title as its front matter or first heading says, else `fallback`."""
+    for line in markdown.split("\n")[:40]:
+        if line.startswith("title:"):
+            return line.split(":", 1)[1].strip().strip("'\"")
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kb.citations import cited_keys, entry_heads, placeholder, read_bib
-from kb.frontmatter import FENCE
+from kb.frontmatter import FENCE, page_title
 
 PAGE = "references.md"
 FRONT_MATTER = ("---\ntitle: 参考文献\n"
@@ -60,5 +60,3 @@ def references_page(groups: dict, entries: list[tuple[str, str]], citing: dict) 
     return "\n".join(out) + "\n"
 
 
-def page_title(markdown: str, fallback: str) -> str:
-    return next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), fallback)

@@ -20,16 +20,6 @@ def page_metadata(history, path: str, build_date: str) -> dict:
             "kb_updated_iso": updated}  # the page's citation (overrides/partials/source-file.html)
 
 
-def page_title(markdown: str, fallback: str) -> str:
-    """The page's title as its front matter or first heading says, else `fallback`."""
-    for line in markdown.split("\n")[:40]:
-        if line.startswith("title:"):
-            return line.split(":", 1)[1].strip().strip("'\"")
-        if line.startswith("# "):
-            return line[2:].strip()
-    return fallback
-
-
 def whats_new(history, pages: dict[str, str], *, site_url: str, site_name: str, docs_prefix: str) -> tuple[str, str]:
     """(Markdown of the 最近更新 page, Atom feed) of the commits that added or edited pages that
     still exist; `pages` maps each page's path in the repository to its title."""

@@ -39,6 +39,7 @@ from kb.contributors import history
 from kb.csl import write_derived_style
 from kb.diagrams import DIAGRAMS_DIR, mermaid_version
 from kb.errors import KbError
+from kb.frontmatter import page_title
 from kb.glossary import annotate, glossary_page, load_glossary
 from kb.math_render import STYLESHEET as KATEX_STYLESHEET, KatexRenderer, add_stylesheet, find_formulas, substitute
 from kb.sanitize import escape_front_matter, fingerprint as sanitizer_fingerprint, sanitize_html, sanitize_page
@@ -158,7 +159,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"error: data/glossary.yaml: page(s) not in docs/: {', '.join(missing)}")
         titles = {page["path"]: page["title"] for section in self.topics for page in section["pages"]}
         files.append(self._generated(config, GLOSSARY_PAGE, glossary_page(self.terms, titles, GLOSSARY_PAGE)))
-        page_titles = {self.docs_prefix + f.src_uri: contributors.page_title(f.content_string, f.src_uri)
+        page_titles = {self.docs_prefix + f.src_uri: page_title(f.content_string, f.src_uri)
                        for f in files.documentation_pages() if f.abs_src_path is not None}
         page, feed = contributors.whats_new(self.history, page_titles, site_url=config.site_url or "",
                                             site_name=config.site_name, docs_prefix=self.docs_prefix)
