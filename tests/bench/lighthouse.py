@@ -28,22 +28,16 @@ measured in the same run:
 - the accessibility, best-practices and SEO scores (target 100) with each audit below 1 that
   counts towards them, named with the elements it flags ("failing");
 - the performance score, shown but no longer a target;
-- whether the browser painted first before DOMContentLoaded, i.e. before the parser-blocking
-  scripts at the end of the body (Material's bundle, the site's extra_javascript) had run
-  ("painted_before_scripts", from the observed, unthrottled times of the `metrics` audit): the
-  simulated paints count every main-thread task before the observed first paint, so a run that
-  paints after the scripts has a later simulated first paint (tests/bench/performance.md, item 32).
-
-Each page is run several times (Lighthouse's documentation, "Lighthouse variability": run several
-times, use the median): every figure shown is the median over the runs, each run's value beside
-it; the accessibility, best-practices and SEO scores are the lowest of the runs (100 must hold in
-every run).
+- whether the observed (unthrottled) first paint came before DOMContentLoaded, i.e. before the
+  parser-blocking scripts at the end of the body had all run ("painted_before_scripts", from the
+  `metrics` audit). The simulated paints count the main-thread tasks before the observed paint, so
+  this tells runs apart; in the run of 2026-12-03 it did not explain the spread alone
+  (tests/bench/performance.md).
 """
 
 import json
 import os
 import re
-import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
