@@ -87,22 +87,81 @@ def test_the_build_figure_is_the_median_run_and_the_table_lists_every_run():
     runs = [Build(s, 100.0, True, 22, f"log {s}") for s in (2.7, 2.2, 2.6)]
     assert median_build(runs).seconds == 2.6
     assert median_build([*runs, Build(9.0, 1.0, False, 0, "broken")]).log == "broken"
-    both = lambda cold, default: {"ours_cold": {"seconds": cold[1], "peak_rss_mb": 170, "ok": True, "runs": cold},  # noqa: E731
-                                  "default": {"seconds": default[1], "peak_rss_mb": 100, "ok": True, "runs": default}}
-    text = table({"builds": {"18": both([2.2, 2.6, 2.7], [1.7, 1.9, 2.0])}, "search_index": {}})
+    build = lambda runs: {"seconds": runs[1], "peak_rss_mb": 170, "ok": True, "runs": runs}  # noqa: E731
+    text = table({"builds": {"18": {"ours_cold": build([2.2, 2.6, 2.7]), "ours_warm": build([1.2, 1.4, 1.5]),
+                                    "default": build([1.7, 1.9, 2.0])}}, "search_index": {}})
     assert "2.6 s / 170 MB (median of 2.2, 2.6, 2.7)" in text
-    assert "1.37 cold" in text
+    rows = {line.split(" | ")[0].strip(): [c.strip() for c in line.split(" | ")[1:]] for line in text.splitlines()}
+    assert rows["build, 18 pages: ours cold / default cold"] == ["1.37", "1.00", "<= 1.5", "yes"]
+    assert rows["build, 18 pages: ours warm / default cold"] == ["0.74", "1.00", "<= 0.7", "NO"]
 
 
-def test_the_lighthouse_figure_is_the_run_with_the_median_performance():
+def _lighthouse_run(fcp: int, lcp: int, tbt: int, own: int, accessibility: int = 100) -> dict:
+    return {"url": "http://127.0.0.1:8000/a/", "failing": [],
+            "scores": {"performance": 90, "accessibility": accessibility, "best-practices": 100, "seo": 100},
+            "ms": {"fcp": fcp, "lcp": lcp, "tbt": tbt, "tti": 3000},
+            "blocking_ms": {"own": own, "material": tbt - own, "document": 0, "other": 0}}
+
+
+def test_a_lighthouse_figure_is_the_median_of_the_runs_and_a_score_the_lowest():
     from bench.lighthouse import median_report
 
-    runs = [{"url": "u", "scores": {"performance": p}, "failing": [f"run {i}"]} for i, p in enumerate((79, 92, 86))]
+    runs = [_lighthouse_run(1500, 1900, 300, 0), _lighthouse_run(1200, 2100, 500, 70, accessibility=96),
+            _lighthouse_run(1300, 2000, 400, 20)]
+    runs[1]["failing"] = ["accessibility: color-contrast: a.md-tag"]
+    runs[0]["scores"]["performance"], runs[1]["scores"]["performance"] = 79, 92
     chosen = median_report(runs)
-    assert chosen["scores"]["performance"] == 86 and chosen["failing"] == ["run 2"]
-    assert chosen["performance_runs"] == [79, 92, 86]
+    assert chosen["ms"] == {"fcp": 1300, "lcp": 2000, "tbt": 400, "tti": 3000}
+    assert chosen["blocking_ms"]["own"] == 20 and chosen["runs"]["tbt_own"] == [0, 70, 20]
+    assert chosen["scores"] == {"performance": 90, "accessibility": 96, "best-practices": 100, "seo": 100}
+    assert chosen["performance_runs"] == [79, 92, 90]
+    assert chosen["failing"] == ["accessibility: color-contrast: a.md-tag"]
     failed = {"url": "u", "scores": {}, "failing": ["lighthouse failed"]}
-    assert median_report([failed, runs[0]])["failing"] == ["lighthouse failed"]  # lower middle of two
+    assert median_report([failed, runs[0]])["ms"]["fcp"] == 1500  # a failed run is left out of the figures
+    assert median_report([failed])["failing"] == ["lighthouse failed"]
+
+
+def test_the_lighthouse_rows_compare_each_page_with_default_material():
+    from bench.lighthouse import median_report
+    from bench.run import table
+
+    ours = median_report([_lighthouse_run(1300, 2000, 400, 60)])
+    default = median_report([_lighthouse_run(1400, 1900, 350, 0, accessibility=92)])
+    text = table({"builds": {}, "search_index": {}, "lighthouse": {"ours": [ours], "default": [default]}})
+    rows = {line.split(" | ")[0].strip(): [c.strip() for c in line.split(" | ")[1:]] for line in text.splitlines()}
+    assert rows["Lighthouse /a/: first contentful paint"] == ["1300 ms", "1400 ms", "<= default", "yes"]
+    assert rows["Lighthouse /a/: largest contentful paint"] == ["2000 ms", "1900 ms", "<= default", "NO"]
+    assert rows["Lighthouse /a/: total blocking time, own scripts"] == ["60 ms", "", "<= 50 ms", "NO"]
+    assert rows["Lighthouse /a/: a11y / bp / seo (lowest run)"] == ["100 / 100 / 100", "92 / 100 / 100",
+                                                                    "100 / 100 / 100", "yes"]
+
+
+def test_blocking_time_is_split_between_the_sites_scripts_materials_and_the_page():
+    from bench.lighthouse import blocking_by_owner, owner
+
+    page = "http://127.0.0.1:8000/architecture/transformer/"
+    assert owner("http://127.0.0.1:8000/assets/javascripts/bundle.d7400e89.min.js", page) == "material"
+    assert owner("http://127.0.0.1:8000/assets/javascripts/workers/search.f8cc74c7.min.js", page) == "material"
+    assert owner("http://127.0.0.1:8000/javascripts/katex.js", page) == "own"
+    assert owner("http://127.0.0.1:8000/vendor/katex/katex.min.js", page) == "own"
+    assert owner(page, page) == "document"
+    assert owner("Unattributable", page) == owner("https://example.org/x.js", page) == "other"
+    tasks = [{"start": 900, "duration": 300, "owner": "own"},  # 1000..1200 inside: 200 - 50
+             {"start": 2900, "duration": 200, "owner": "material"},  # clipped to 2900..3000: 100 - 50
+             {"start": 1500, "duration": 80, "owner": "own"},  # 30
+             {"start": 100, "duration": 500, "owner": "document"}]  # before the first paint
+    assert blocking_by_owner(tasks, 1000, 3000) == {"own": 180, "material": 50, "document": 0, "other": 0}
+
+
+def test_the_sharded_search_index_is_counted(built_site):
+    from bench.run import search_index_bytes
+
+    site, _ = built_site
+    found = search_index_bytes(site)
+    shards = sorted(p for p in (site / "search" / "kb").rglob("*") if p.is_file())
+    assert len(shards) > 1
+    assert found["search/kb/"] == {"bytes": sum(p.stat().st_size for p in shards), "files": len(shards)}
+    assert found["search/search_index.json"]["files"] == 1
 
 
 def test_event_timer_accounts_for_a_cold_build_by_handler(tmp_path):

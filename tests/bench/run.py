@@ -21,8 +21,11 @@ from .workspace import DEFAULT_CONFIG, add_corpus, copy_repository, real_pages, 
 SIZES = (1000, 5000)
 WARM_MAX = 5000  # a warm 5,000-page build takes about 2 minutes now (it took a quarter hour)
 REPEAT_MAX = 1000  # corpora up to this size are built --build-runs times too (a minute a round at 1,000)
-TARGETS = {"ratio": 1.5, "exponent": 1.1, "median_kb": 250, "performance": 95, "accessibility": 100,
-           "best-practices": 100, "seo": 100, "serve_s": 2.0}
+# Issue 22's targets. Lighthouse (point 5 of the issue), per page against default Material's page of
+# the same run: paints no later than default's, own scripts' blocking time, the three scores at 100
+# (the performance score is printed, no longer a target).
+TARGETS = {"ratio": 1.5, "warm_ratio": 0.7, "exponent": 1.1, "median_kb": 250, "tbt_own_ms": 50,
+           "accessibility": 100, "best-practices": 100, "seo": 100, "serve_s": 1.5}
 
 
 def progress(message: str) -> None:
@@ -60,15 +63,15 @@ def median_build(builds: list[Build]) -> Build:
     return failed[0] if failed else sorted(builds, key=lambda b: b.seconds)[len(builds) // 2]
 
 
-def search_index_bytes(site: Path) -> dict[str, int]:
-    """Bytes on disk of each search index the build wrote (Material's JSON, Pagefind's folder)."""
+def search_index_bytes(site: Path) -> dict[str, dict[str, int]]:
+    """Bytes and files on disk of each search index the build wrote: the files and folders under
+    search/ (Material's JSON, the site's sharded index search/kb/) and Pagefind's folder."""
     out = {}
-    for path in sorted((site / "search").glob("*")):
-        if path.is_file():
-            out[f"search/{path.name}"] = path.stat().st_size
-    pagefind = site / "pagefind"
-    if pagefind.is_dir():
-        out["pagefind/"] = sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file())
+    for path in sorted([*(site / "search").glob("*"), site / "pagefind"]):
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        if files:
+            key = path.relative_to(site).as_posix() + ("/" if path.is_dir() else "")
+            out[key] = {"bytes": sum(p.stat().st_size for p in files), "files": len(files)}
     return out
 
 
@@ -149,8 +152,9 @@ def bench(root: Path, sizes=SIZES, do_weight=True, do_lighthouse=True, do_serve=
                 except RuntimeError as exc:
                     results["serve"][label] = {"page": page, "error": str(exc)}
             saved(results)
-        for site in tmp.glob("site-*"):
-            shutil.rmtree(site, ignore_errors=True)
+        if not keep or sizes:  # --keep without corpora keeps the real site's builds, to look into
+            for site in tmp.glob("site-*"):
+                shutil.rmtree(site, ignore_errors=True)
         for size in sizes:
             corpus = copy_repository(snapshot, tmp / f"corpus-{size}")
             progress(f"corpus of {size} pages: generating ...")
@@ -181,75 +185,133 @@ def _fmt_s(b: dict | None) -> str:
 
 
 def _kb(n) -> str:
-    return "-" if n is None else f"{n / 1024:.0f} KB"
+    return "-" if n is None else f"{n / 1024:.1f} KB" if n < 10240 else f"{n / 1024:.0f} KB"
+
+
+def _index(found: dict) -> str:
+    """search_index_bytes' answer, one cell (older --json files hold plain byte counts)."""
+    cells = []
+    for path, size in found.items():
+        size = size if isinstance(size, dict) else {"bytes": size, "files": 1}
+        cells.append(f"{path} {_kb(size['bytes'])}" + (f" in {size['files']} files" if size["files"] > 1 else ""))
+    return ", ".join(cells) or "none"
+
+
+def _met(ok: bool | None) -> str:
+    return "" if ok is None else "yes" if ok else "NO"
+
+
+def _ms(report: dict, key: str) -> str:
+    """A median in ms and, for several runs, each run's value."""
+    value = (report.get("ms") or {}).get(key) if key != "tbt_own" else (report.get("blocking_ms") or {}).get("own")
+    runs = (report.get("runs") or {}).get(key) or []
+    if value is None:
+        return "-"
+    return f"{value} ms" + (f" ({', '.join(str(r) for r in runs)})" if len(runs) > 1 else "")
+
+
+def _lighthouse_rows(ours: dict, default: dict) -> list[tuple[str, str, str, str, str]]:
+    """The rows of one page: issue 22's Lighthouse target, ours against default Material's same page."""
+    page = "/" + ours["url"].split("/", 3)[3]
+    rows = []
+    for key, name in (("fcp", "first contentful paint"), ("lcp", "largest contentful paint")):
+        a, b = (r.get("ms", {}).get(key) for r in (ours, default))
+        rows.append((f"Lighthouse {page}: {name}", _ms(ours, key), _ms(default, key), "<= default",
+                     _met(None if a is None or b is None else a <= b)))
+    painted = lambda r: ", ".join({True: "before", False: "after", None: "-"}[x]  # noqa: E731
+                                  for x in (r.get("runs") or {}).get("painted_before_scripts", []))
+    rows.append(("  first paint before or after the end-of-body scripts (each run)", painted(ours), painted(default),
+                 "", ""))
+    own = (ours.get("blocking_ms") or {}).get("own") if ours.get("scores") else None
+    rows.append((f"Lighthouse {page}: total blocking time, own scripts", _ms(ours, "tbt_own"), "",
+                 f"<= {TARGETS['tbt_own_ms']} ms", _met(None if own is None else own <= TARGETS["tbt_own_ms"])))
+    split = lambda r: ", ".join(f"{k} {v}" for k, v in (r.get("blocking_ms") or {}).items() if k != "own")  # noqa: E731
+    rows.append(("  total blocking time, all (median runs)", _ms(ours, "tbt"), _ms(default, "tbt"), "", ""))
+    rows.append(("  blocking time of the others, ms (median runs)", split(ours), split(default), "", ""))
+    rows.append(("  own scripts' main-thread time (bootup-time, >= 50 ms)", f"{ours.get('own_script_ms', 0)} ms",
+                 "", "", ""))
+    strict = lighthouse.STRICT
+    cell = lambda r: " / ".join("-" if r["scores"].get(c) is None else str(r["scores"][c])  # noqa: E731
+                                for c in strict)
+    scores = [ours["scores"].get(c) for c in strict]
+    rows.append((f"Lighthouse {page}: a11y / bp / seo (lowest run)", cell(ours), cell(default),
+                 " / ".join(str(TARGETS[c]) for c in strict),
+                 _met(None if None in scores else all(s >= TARGETS[c] for s, c in zip(scores, strict)))))
+    each = lambda r: ", ".join("-" if x is None else str(x) for x in r.get("performance_runs", []))  # noqa: E731
+    perf = lambda r: "-" if r["scores"].get("performance") is None else str(r["scores"]["performance"])  # noqa: E731
+    rows.append(("  performance score, median (each run; not a target)", f"{perf(ours)} ({each(ours)})",
+                 f"{perf(default)} ({each(default)})", "", ""))
+    return rows
 
 
 def table(results: dict) -> str:
-    rows: list[tuple[str, str, str, str]] = [("figure", "ours", "default Material", "target")]
+    rows: list[tuple[str, str, str, str, str]] = [("figure", "ours", "default Material", "target", "met")]
     builds = {int(k): v for k, v in results["builds"].items()}
     for n in sorted(builds):
         b = builds[n]
         rows.append((f"build, {n} pages: time / peak memory (cold)", _fmt_s(b.get("ours_cold")),
-                     _fmt_s(b.get("default")), ""))
+                     _fmt_s(b.get("default")), "", ""))
         if b.get("ours_warm"):
-            rows.append((f"build, {n} pages: time / peak memory (warm .cache)", _fmt_s(b.get("ours_warm")), "", ""))
+            rows.append((f"build, {n} pages: time / peak memory (warm .cache)", _fmt_s(b.get("ours_warm")), "",
+                         "", ""))
         if b.get("default") and b["default"]["seconds"]:
-            ratios = [f"{b[k]['seconds'] / b['default']['seconds']:.2f} {k[5:]}"
-                      for k in ("ours_cold", "ours_warm") if b.get(k)]
-            rows.append((f"build, {n} pages: ours / default", ", ".join(ratios), "1.00", f"<= {TARGETS['ratio']}"))
+            for key, target in (("ours_cold", "ratio"), ("ours_warm", "warm_ratio")):
+                if b.get(key):
+                    ratio = b[key]["seconds"] / b["default"]["seconds"]
+                    rows.append((f"build, {n} pages: ours {key[5:]} / default cold", f"{ratio:.2f}", "1.00",
+                                 f"<= {TARGETS[target]}", _met(ratio <= TARGETS[target])))
     if len(builds) >= 2:
+        span = f"{min(builds)} to {max(builds)} pages"
         for label, key in (("cold", "ours_cold"), ("warm", "ours_warm")):
             ours = growth_exponent([(n, b[key]["seconds"]) for n, b in builds.items() if b.get(key)])
             default = growth_exponent([(n, b["default"]["seconds"]) for n, b in builds.items() if b.get("default")])
-            rows.append((f"growth exponent, time ~ pages^k ({label}, all sizes)", _num(ours),
-                         _num(default) if label == "cold" else "", f"<= {TARGETS['exponent']}"))
+            rows.append((f"growth exponent, time ~ pages^k, {span} ({label})", _num(ours),
+                         _num(default) if label == "cold" else "", f"<= {TARGETS['exponent']}",
+                         _met(None if ours is None else ours <= TARGETS["exponent"])))
         big = sorted(builds)[-2:]
         if len(big) == 2 and big[0] >= 500:
             ours = growth_exponent([(n, builds[n]["ours_cold"]["seconds"]) for n in big])
             default = growth_exponent([(n, builds[n]["default"]["seconds"]) for n in big])
             rows.append((f"growth exponent between {big[0]} and {big[1]} pages (cold)", _num(ours), _num(default),
-                         f"<= {TARGETS['exponent']}"))
-    for name in ("ours", "default"):
-        results["search_index"].setdefault(name, {})
-    rows.append(("search index on disk",
-                 ", ".join(f"{k} {_kb(v)}" for k, v in results["search_index"]["ours"].items()) or "none",
-                 ", ".join(f"{k} {_kb(v)}" for k, v in results["search_index"]["default"].items()) or "none", ""))
+                         f"<= {TARGETS['exponent']}", _met(None if ours is None else ours <= TARGETS["exponent"])))
+    index = results.get("search_index") or {}
+    rows.append(("search index on disk", _index(index.get("ours", {})), _index(index.get("default", {})), "", ""))
     w = results.get("weight") or {}
     if w:
-        rows.append(("first-load transfer, median (gzip)", _kb(w["ours"].get("median")),
-                     _kb(w["default"].get("median")), f"<= {TARGETS['median_kb']} KB"))
+        median = w["ours"].get("median")
+        rows.append(("first-load transfer, median (gzip)", _kb(median), _kb(w["default"].get("median")),
+                     f"<= {TARGETS['median_kb']} KB",
+                     _met(None if median is None else median <= TARGETS["median_kb"] * 1024)))
         rows.append(("first-load transfer, max (gzip)",
                      f"{_kb(w['ours'].get('max'))} ({w['ours'].get('max_url')})",
-                     f"{_kb(w['default'].get('max'))} ({w['default'].get('max_url')})", ""))
+                     f"{_kb(w['default'].get('max'))} ({w['default'].get('max_url')})", "", ""))
         rows.append(("first-load bytes after decompression, median", _kb(w["ours"].get("median_decoded")),
-                     _kb(w["default"].get("median_decoded")), ""))
-        rows.append(("third-party requests (blocked here)", str(len(w["ours"].get("third_party", []))),
-                     str(len(w["default"].get("third_party", []))), "0"))
+                     _kb(w["default"].get("median_decoded")), "", ""))
+        third = len(w["ours"].get("third_party", []))
+        rows.append(("third-party requests (blocked here)", str(third),
+                     str(len(w["default"].get("third_party", []))), "0", _met(third == 0)))
     lh = results.get("lighthouse") or {}
-    if lh:
-        for ours, default in zip(lh.get("ours", []), lh.get("default", [])):
-            page = "/" + ours["url"].split("/", 3)[3]
-            scores = lambda r: " / ".join("-" if r["scores"].get(c) is None else str(r["scores"][c])
-                                          for c in lighthouse.CATEGORIES)
-            rows.append((f"Lighthouse mobile {page} (perf / a11y / bp / seo)", scores(ours), scores(default),
-                         "95 / 100 / 100 / 100"))
-            if len(ours.get("performance_runs", [])) > 1:
-                each = lambda r: ", ".join("-" if x is None else str(x) for x in r.get("performance_runs", []))
-                rows.append((f"  performance of each run (the median is above)", each(ours), each(default), ""))
+    for ours, default in zip(lh.get("ours", []), lh.get("default", [])):
+        rows += _lighthouse_rows(ours, default)
     for label, serve in (results.get("serve") or {}).items():
-        shown = serve.get("error") or ", ".join(f"{s:.1f} s" for s in serve["seconds"])
-        rows.append((f"{label}: edit of {serve['page']} visible after", shown, "",
-                     f"<= {TARGETS['serve_s']:.0f} s"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        seconds = serve.get("seconds") or []
+        shown = serve.get("error") or ", ".join(f"{s:.1f} s" for s in seconds)
+        rows.append((f"{label}: edit of {serve['page']} visible after", shown, "", f"<= {TARGETS['serve_s']} s",
+                     _met(bool(seconds) and "error" not in serve and max(seconds) <= TARGETS["serve_s"])))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     notes = []
     for name, reports in lh.items():
         for r in reports:
-            if r.get("failing"):
-                notes.append(f"  lighthouse {name} {r['url']}: " + "; ".join(r["failing"]))
+            notes += [f"  {name} {r['url']}: {failure}" for failure in r.get("failing", [])]
     if notes:
-        lines += ["", "Lighthouse audits below 0.9 that count towards a score:", *notes]
+        lines += ["", "Lighthouse audits below 1 that count towards the a11y / bp / seo scores, with the elements "
+                      "they flag:", *notes]
+    long_tasks = [f"  {r['url']} run {t['run']}: {t['duration']} ms from {t['start']} ms, {t['url']}"
+                  for r in lh.get("ours", []) for t in r.get("own_long_tasks", [])]
+    if long_tasks:
+        lines += ["", "Long tasks (50 ms or more, simulated) attributed to our own scripts:", *long_tasks]
     return "\n".join(lines)
 
 
