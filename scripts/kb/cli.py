@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="synthetic corpus sizes in pages (default: 1000,5000; '' for the real site only)")
     bn.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse runs")
     bn.add_argument("--lighthouse-runs", type=int, default=3, metavar="N",
-                    help="Lighthouse runs per page; the run with the median performance is shown (default 3)")
+                    help="Lighthouse runs per page; each figure is the median of the runs, a11y/bp/seo the lowest (default 3)")
     bn.add_argument("--build-runs", type=int, default=3, metavar="N",
                     help="builds of the real site and of corpora up to 1,000 pages, ours and default in turn; "
                          "the median is shown (default 3; the 5,000-page corpus is built once)")
