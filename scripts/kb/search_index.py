@@ -439,9 +439,9 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
         size += cost
     flush()
     vocab: dict[str, list[str]] = {}
-    for term in sorted(postings, key=lambda t: (-len(postings[t][0]), t)):
-        if term[0].isascii() and term[0].isalpha():
-            vocab.setdefault(term[0], []).append(term)
+    english = [term for term in postings if term[0].isascii() and term[0].isalpha()]
+    for term in sorted(english, key=lambda t: (-len(postings[t][0]), t)):
+        vocab.setdefault(term[0], []).append(term)
     for letter, words in vocab.items():
         files[f"kb/v/{letter}.js"] = _script(f"v/{letter}", words)
     for number, sections in enumerate(meta):
