@@ -391,8 +391,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @event_priority(-100)  # after the print-site plugin has written the print page (offline build)
     def _finish_print_page(self, *, config):
-        plugin = config.plugins.get("print-site")
-        print_page = getattr(plugin, "print_page", None) if _print_site_enabled(config) else None
+        print_page = getattr(config.plugins.get("print-site"), "print_page", None) if self.print_site else None
         if print_page is not None:
             path = Path(print_page.file.abs_dest_path)
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
