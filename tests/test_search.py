@@ -113,6 +113,36 @@ def test_fuzzy_and_prefix_matches_rank_below_exact_ones(browser, server):
     context.close()
 
 
+RESULT_PARTS = """els => els.map(item => ({
+  sections: item.querySelectorAll('article').length,
+  missing: Array.from(item.querySelectorAll('.md-search-result__terms del'), d => d.textContent),
+  links: Array.from(item.querySelectorAll('a'), a => a.href)}))"""
+
+
+@pytest.mark.browser
+def test_a_result_names_only_typed_words_as_missing_and_shows_a_page_s_best_sections(browser, server):
+    """Material lists under a section the query's words it lacks, and puts the found ones in the
+    link for highlighting: those are the words the reader typed (a typo by the word it was found
+    as), never the words a prefix or a near spelling was widened to; and each page shows its best
+    three sections at most (Pagefind's default), not every section a bigram touches."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url, wait_until="load")
+    for query, typed in [("trans", {"trans"}), ("Adafator", set()), ("注意力 机制", {"注意力", "机制"})]:
+        material_search(page, query, server.url)
+        items = page.eval_on_selector_all(".md-search-result__item", RESULT_PARTS)
+        assert items, query
+        for item in items:
+            assert set(item["missing"]) <= typed, (query, item["missing"])
+            assert item["sections"] <= 4, (query, item)  # the page and its best three sections
+    highlighted = [unquote(link) for item in items for link in item["links"]]
+    assert any("h=注意力" in link for link in highlighted), highlighted
+    material_search(page, "Adafator", server.url)
+    links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    assert any("h=adafactor" in link for link in links), links
+    context.close()
+
+
 @pytest.mark.browser
 def test_every_literal_phrase_finds_its_page(quality, built_site):
     site, _ = built_site
@@ -355,6 +385,34 @@ def test_exact_words_rank_above_prefix_and_fuzzy_matches(tmp_path):
     assert got["zzzzzz"] == []
     shards = len(list((folder / "kb" / "s").glob("*.js")))
     assert len([n for n in got["__loaded"] if n.startswith("s/")]) < shards  # not every shard
+
+
+def test_ranking_keeps_the_best_pages_in_the_order_of_a_full_sort(tmp_path):
+    """rank(u, limit) keeps only the best `limit` pages (no sort of every page found): the same
+    pages, in the same order (ties in page order), as the head of the whole ranked list."""
+    sections = [(f"p{i}/", f"Page {i}", "token " * (1 + i % 4) + "filler words " * (i % 3)) for i in range(23)]
+    folder = small_index(tmp_path, sections)
+    script = f"""() => {{
+      const fs = require("fs"), path = require("path"), store = {{}};
+      global.self = global; self.kbData = (n, d) => {{ store[n] = d; }};
+      const load = names => {{ for (const n of names) if (!(n in store))
+        eval(fs.readFileSync(path.join({json.dumps(str(folder / "kb"))}, n + ".js"), "utf8"));
+        return Promise.resolve(); }};
+      load(["manifest"]);
+      const engine = new KB.Engine(store.manifest, store, load);
+      const q = KB.parseQuery("token ", store.manifest.t2s);
+      return engine.load(engine.needs(q)).then(() => {{
+        const u = engine.understand(q), pages = r => r.map(p => [p.page, p.score]);
+        return {{ top: pages(engine.rank(u, 5)), all: pages(engine.rank(u, 100)) }};
+      }});
+    }}"""
+    got = node_async(script)
+    assert len(got["all"]) == 23
+    scores = [s for _, s in got["all"]]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) < len(scores)  # ties present
+    assert got["top"] == got["all"][:5]
+    tied = [p for p, s in got["all"] if s == got["all"][0][1]]
+    assert tied == sorted(tied)  # ties in page order
 
 
 def test_a_comparison_finds_the_page_that_explains_both_in_different_sections(tmp_path):

@@ -49,7 +49,7 @@ var KB = (function () {
   /* Between two things compared: both are searched, each must be found on the page. */
   var COMPARE = new Set(["和", "与", "跟", "同", "还是", "以及", "对比", "vs", "versus"]);
   var EXACT = 1, PREFIX = 0.6, FUZZY = 0.45, OPTIONAL = 0.3;
-  var MAX_PAGES = 10, MIN_SECTION_SHARE = 0.1;
+  var MAX_PAGES = 10, MAX_SECTIONS = 3, MIN_SECTION_SHARE = 0.1;
 
   function stem(word) {
     if (word.length > 4 && /ies$/.test(word)) return word.slice(0, -3) + "y";
@@ -414,7 +414,9 @@ var KB = (function () {
         groups.push({ words: words, grams: grams });
       }
     });
-    return { groups: groups, optional: unique(optional), display: unique(display) };
+    var typed = new Map();  // what the reader typed, once: Material lists the words a section lacks
+    groups.forEach(function (g) { g.words.forEach(function (unit) { typed.set(unit.label, unit); }); });
+    return { groups: groups, optional: unique(optional), display: unique(display), typed: Array.from(typed.values()) };
   };
 
   /* A single character: as a word if the index has it, else any term starting with it. */
@@ -501,7 +503,7 @@ var KB = (function () {
     return out;
   };
 
-  /* Ranked pages: [{page, score, cover, sections: [[id, score]] (the first `limit` pages only)}]. */
+  /* The best `limit` pages, ranked: [{page, score, cover, sections: [[id, score]], best first}]. */
   Engine.prototype.rank = function (u, limit) {
     var self = this, n = u.groups.length, pages = this.m.sections.length;
     var pageOf = this.pageOfSection;
@@ -538,22 +540,32 @@ var KB = (function () {
       for (var i = 0; i < p.ids.length; i++) if (section.seen[p.ids[i]]) extra[p.ids[i]] += p.w[i] * p.mult;
     });
     var top = new Float64Array(pages), topId = new Int32Array(pages), sum = new Float64Array(pages);
-    section.ids.forEach(function (id) {
-      var s = section.score[id] + extra[id], p = pageOf[id];
+    for (var k = 0; k < section.ids.length; k++) {
+      var id = section.ids[k], s = section.score[id] + extra[id], p = pageOf[id];
       section.score[id] = s;
       sum[p] += s;
       if (s > top[p]) { top[p] = s; topId[p] = id; }
+    }
+    var pageCover = new Float64Array(touchedPages.length), full = false;
+    touchedPages.forEach(function (p, i) {
+      for (var gi = 0; gi < n; gi++) pageCover[i] += cover[p * n + gi] / n;
+      if (pageCover[i] > 0.999) full = true;
     });
-    var out = touchedPages.map(function (p) {
-      var total = 0, c = 0;
-      for (var gi = 0; gi < n; gi++) { total += best[p * n + gi]; c += cover[p * n + gi]; }
-      return { page: p, cover: c / n,
-               score: total + extra[topId[p]] + 0.1 * (sum[p] - top[p]) };
+    // The best `limit` pages, in order (ties in the order found): only they are shown, and sorting
+    // every page found was a third of a query's time at 10,000 pages.
+    var least = full ? 0.5 : 0.25, first = [], size = limit || MAX_PAGES;
+    touchedPages.forEach(function (p, i) {
+      if (pageCover[i] < least) return;
+      var total = 0;
+      for (var gi = 0; gi < n; gi++) total += best[p * n + gi];
+      var score = total + extra[topId[p]] + 0.1 * (sum[p] - top[p]);
+      if (first.length === size && score <= first[size - 1].score) return;
+      var at = first.length;
+      while (at > 0 && first[at - 1].score < score) at--;
+      first.splice(at, 0, { page: p, cover: pageCover[i], score: score });
+      if (first.length > size) first.pop();
     });
-    var full = out.some(function (p) { return p.cover > 0.999; });
-    out = out.filter(function (p) { return p.cover >= (full ? 0.5 : 0.25); });
-    out.sort(function (x, y) { return y.score - x.score; });
-    var shown = new Array(pages), first = out.slice(0, limit || MAX_PAGES);
+    var shown = new Array(pages);
     first.forEach(function (p) { p.sections = []; shown[p.page] = p; });
     section.ids.forEach(function (id) {
       var p = shown[pageOf[id]];
@@ -564,11 +576,11 @@ var KB = (function () {
     first.forEach(function (p) {
       p.sections.sort(function (x, y) { return y[1] - x[1]; });
       var least = p.sections[0][1] * MIN_SECTION_SHARE;
-      p.sections = p.sections.filter(function (s) { return s[1] >= least; });
+      p.sections = p.sections.filter(function (s) { return s[1] >= least; }).slice(0, MAX_SECTIONS);
     });
     section.ids.forEach(function (id) { extra[id] = 0; });
     this.give(section);
-    return out;
+    return first;
   };
 
   Engine.prototype.pageOf = function (id) {
@@ -604,11 +616,42 @@ var KB = (function () {
       u.optional.forEach(function (w) { names.push("s/" + self.shardOf(w)); });
       return self.load(unique(names).filter(function (n) { return n !== "s/-1"; }));
     }).then(function () {
-      var ranked = self.rank(u, MAX_PAGES).slice(0, MAX_PAGES);
+      var ranked = self.rank(u, MAX_PAGES);
       return self.load(ranked.map(function (p) { return "m/" + p.page; })).then(function () {
         return self.result(ranked, u);
       });
     });
+  };
+
+  /* Does a term's postings list the section (ids ascending)? */
+  Engine.prototype.lists = function (term, id) {
+    var p = this.postings(term, 1);
+    if (!p) return false;
+    var lo = 0, hi = p.ids.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (p.ids[mid] === id) return true;
+      if (p.ids[mid] < id) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
+  };
+
+  /* Material's `terms` of a section: each word the reader typed, true where the section holds it
+     (Material lists the others as missing, and puts the found ones in the link for highlighting);
+     a typo found as a near spelling is named by the word found. A common term keeps only its best
+     sections, so the section's own text is asked too. */
+  Engine.prototype.terms = function (typed, id, lower) {
+    var self = this, terms = {};
+    typed.forEach(function (unit) {
+      var found = null;
+      unit.alts.some(function (alt) {
+        if (self.lists(alt.term, id)) found = alt;
+        return found && found.factor >= PREFIX;
+      });
+      if (found && found.factor < PREFIX) terms[found.term] = true;
+      else terms[unit.label] = found !== null || lower.indexOf(unit.label) >= 0;
+    });
+    return terms;
   };
 
   Engine.prototype.result = function (ranked, u) {
@@ -617,10 +660,8 @@ var KB = (function () {
       var meta = self.store["m/" + p.page], start = self.starts[p.page];
       var group = p.sections.map(function (s) {
         var sec = meta[s[0] - start], lower = sec[1].toLowerCase() + " " + sec[2].toLowerCase();
-        var terms = {};
-        u.display.forEach(function (t) { terms[t] = lower.indexOf(t) >= 0; });
         return { location: sec[0], title: mark(sec[1]), text: "<p>" + mark(teaser(sec[2], u.display)) + "</p>",
-                 score: s[1], terms: terms };
+                 score: s[1], terms: self.terms(u.typed, s[0], lower) };
       });
       if (!p.sections.some(function (s) { return s[0] === start; }))
         group.push({ location: meta[0][0], title: escapeHTML(meta[0][1]), text: "", score: 0, terms: {} });
