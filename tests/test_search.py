@@ -4,6 +4,7 @@ tests/test_search_queries_readers.yaml, reader-phrased queries written before th
 for them), the sharded index loaded piece by piece when searching, an offline build searching
 from file://, and the pure parts (tokeniser, query understanding, index builder)."""
 
+import bisect
 import json
 import os
 import shutil
@@ -385,6 +386,29 @@ def test_exact_words_rank_above_prefix_and_fuzzy_matches(tmp_path):
     assert got["zzzzzz"] == []
     shards = len(list((folder / "kb" / "s").glob("*.js")))
     assert len([n for n in got["__loaded"] if n.startswith("s/")]) < shards  # not every shard
+
+
+def test_a_character_alone_finds_the_words_it_starts_from_shards_fetched_for_it(tmp_path):
+    """A character that is no term of the index (only its bigrams are) matches the terms it starts
+    when typed alone; the shards of those terms are fetched for it after the first round, and a
+    longer query, where such a character is not needed, does not fetch them."""
+    folder = small_index(tmp_path, [
+        ("a/", "模型", "大模型训练与推理"),
+        ("b/", "注意力", "注意力机制"),
+        ("c/", "注册", "注册表与注释"),
+        ("d/", "其他", "没有这个字"),
+    ], shard_bytes=60)
+    manifest = json.loads((folder / "kb" / "manifest.js").read_text(encoding="utf-8").split(",", 1)[1].rsplit(")", 1)[0])
+    assert any(bound.startswith("注") for bound in manifest["bounds"])  # 注's words start a shard after 注's
+    got = engine_search(folder, ["注"])
+    assert {g[0] for g in got["注"]} == {"b/", "c/"}
+    query = "注释"  # a bigram of the index: 注 alone is not needed
+    longer = engine_search(folder, [query])
+    assert [g[0] for g in longer[query]] == ["c/"]
+    bounds = manifest["bounds"]
+    where = {f"s/{bisect.bisect_right(bounds, query[i:j]) - 1}" for i in range(len(query))
+             for j in range(i + 1, len(query) + 1)}
+    assert {n for n in longer["__loaded"] if n.startswith("s/")} <= where  # not the shard of 注册, 注意
 
 
 def test_ranking_keeps_the_best_pages_in_the_order_of_a_full_sort(tmp_path):

@@ -362,7 +362,7 @@ var KB = (function () {
   };
 
   /* Stage 2: each group's units (what a section must hold) in two views, words and bigrams. */
-  Engine.prototype.understand = function (q) {
+  Engine.prototype.understand = function (q, lacking) {
     var self = this, vocab = { has: function (w) { return self.isWord(w); } };
     var groups = [], optional = q.asked.slice(), display = [];
     q.groups.forEach(function (parts) {
@@ -381,7 +381,7 @@ var KB = (function () {
         var exact = function (t) { return { alts: [{ term: t, factor: EXACT }], label: t }; };
         var flush = function () {
           if (span) bigrams(span).forEach(function (g) {
-            grams.push(g.length > 1 ? exact(g) : { alts: self.singleChar(g), label: g });
+            grams.push(g.length > 1 ? exact(g) : { alts: self.singleChar(g, lacking), label: g });
           });
           span = "";
         };
@@ -390,7 +390,7 @@ var KB = (function () {
         var flushChars = function () {
           if (chars.length > 1) bigrams(chars).forEach(function (g) { words.push(exact(g)); display.push(g); });
           else if (chars && part.run.length > 1) optional.push(chars);
-          else if (chars) { words.push({ alts: self.singleChar(chars), label: chars }); display.push(chars); }
+          else if (chars) { words.push({ alts: self.singleChar(chars, lacking), label: chars }); display.push(chars); }
           chars = "";
         };
         segment(part.run, vocab, self.maxLen).forEach(function (w) {
@@ -419,9 +419,12 @@ var KB = (function () {
     return { groups: groups, optional: unique(optional), display: unique(display), typed: Array.from(typed.values()) };
   };
 
-  /* A single character: as a word if the index has it, else any term starting with it. */
-  Engine.prototype.singleChar = function (c) {
+  /* A single character: as a word if the index has it, else any term starting with it (the shards
+     of those not loaded yet are added to `lacking`). */
+  Engine.prototype.singleChar = function (c, lacking) {
     if (this.has(c)) return [{ term: c, factor: EXACT }];
+    var store = this.store;
+    if (lacking) this.shardsWithPrefix(c, 2).forEach(function (name) { if (!(name in store)) lacking.push(name); });
     return this.withPrefix(c, 20).map(function (t) { return { term: t, factor: PREFIX }; });
   };
 
@@ -598,15 +601,12 @@ var KB = (function () {
     if (!q.groups.length) return Promise.resolve({ items: [], suggest: [] });
     var u;
     return this.load(this.needs(q)).then(function () {
-      var more = [];
-      q.groups.forEach(function (g) {
-        g.forEach(function (part) {
-          if (part.run) for (var c of part.run) if (!self.has(c)) more.push.apply(more, self.shardsWithPrefix(c, 2));
-        });
-      });
-      return self.load(more);
+      // A character on its own (a run or a span of one) matches the words it starts: their shards
+      // are fetched only for such a character, and the query is understood again.
+      var lacking = [];
+      u = self.understand(q, lacking);
+      if (lacking.length) return self.load(unique(lacking)).then(function () { u = self.understand(q); });
     }).then(function () {
-      u = self.understand(q);
       var names = [];
       u.groups.forEach(function (g) {
         g.words.concat(g.grams).forEach(function (unit) {
