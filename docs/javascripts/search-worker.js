@@ -25,7 +25,9 @@
  * of the query it covers (so a section that holds every word comes first, and a description in
  * other words still finds the sections that hold most of it). English words of 5+ letters match
  * within edit distance 1 (2 from 8 letters) when the index lacks them, the last word being
- * typed matches as a prefix; both rank below exact matches.
+ * typed matches as a prefix; both rank below exact matches. The result lists the best ten pages,
+ * each with its best three sections (Pagefind's default), and gives Material the words the reader
+ * typed as each section's terms (Material prints the ones a section lacks as missing).
  *
  * Runs as a real worker over http(s) (shards fetched in parallel), and inside iframe-worker's
  * shim from file://, where importScripts() returns a Promise.
