@@ -330,26 +330,33 @@ def test_the_worker_decodes_postings_as_the_index_builder_writes_them():
     assert len(ids) == MAX_POSTINGS and ids == sorted(ids)
 
 
-def engine_search(folder: Path, queries: list[str]) -> dict:
-    """The worker's engine under Node over a sharded index on disk: {query: [[location, ...] per page]}."""
-    script = f"""() => {{
+def engine_script(folder: Path, body: str, loaded: str = "") -> str:
+    """A Node script for node_async: the worker's engine (`engine`) over the sharded index on disk
+    in folder, each file loaded as the worker loads it (names also pushed to `loaded`, if named),
+    then body (which returns the result)."""
+    record = f"{loaded}.push(n); " if loaded else ""
+    return f"""() => {{
       const fs = require("fs"), path = require("path"), store = {{}};
       global.self = global; self.kbData = (n, d) => {{ store[n] = d; }};
-      const loaded = [];
-      const load = names => {{ for (const n of names) if (!(n in store)) {{ loaded.push(n);
+      {f"const {loaded} = [];" if loaded else ""}
+      const load = names => {{ for (const n of names) if (!(n in store)) {{ {record}
         eval(fs.readFileSync(path.join({json.dumps(str(folder / "kb"))}, n + ".js"), "utf8")); }}
         return Promise.resolve(); }};
       load(["manifest"]);
       const engine = new KB.Engine(store.manifest, store, load);
-      return (async () => {{
+      {body}
+    }}"""
+
+
+def engine_search(folder: Path, queries: list[str]) -> dict:
+    """The worker's engine under Node over a sharded index on disk: {query: [[location, ...] per page]}."""
+    return node_async(engine_script(folder, f"""return (async () => {{
         const out = {{}};
         for (const q of {json.dumps(queries, ensure_ascii=False)})
           out[q] = (await engine.search(q)).items.map(g => g.map(i => i.location));
         out.__loaded = loaded;
         return out;
-      }})();
-    }}"""
-    return node_async(script)
+      }})();""", loaded="loaded"))
 
 
 def node_async(script: str):
@@ -392,13 +399,15 @@ def test_a_character_alone_finds_the_words_it_starts_from_shards_fetched_for_it(
     """A character that is no term of the index (only its bigrams are) matches the terms it starts
     when typed alone; the shards of those terms are fetched for it after the first round, and a
     longer query, where such a character is not needed, does not fetch them."""
+    from kb.search_index import read_files
+
     folder = small_index(tmp_path, [
         ("a/", "模型", "大模型训练与推理"),
         ("b/", "注意力", "注意力机制"),
         ("c/", "注册", "注册表与注释"),
         ("d/", "其他", "没有这个字"),
     ], shard_bytes=60)
-    manifest = json.loads((folder / "kb" / "manifest.js").read_text(encoding="utf-8").split(",", 1)[1].rsplit(")", 1)[0])
+    manifest = read_files(folder)["manifest"]
     assert any(bound.startswith("注") for bound in manifest["bounds"])  # 注's words start a shard after 注's
     got = engine_search(folder, ["注"])
     assert {g[0] for g in got["注"]} == {"b/", "c/"}
@@ -416,20 +425,11 @@ def test_ranking_keeps_the_best_pages_in_the_order_of_a_full_sort(tmp_path):
     pages, in the same order (ties in page order), as the head of the whole ranked list."""
     sections = [(f"p{i}/", f"Page {i}", "token " * (1 + i % 4) + "filler words " * (i % 3)) for i in range(23)]
     folder = small_index(tmp_path, sections)
-    script = f"""() => {{
-      const fs = require("fs"), path = require("path"), store = {{}};
-      global.self = global; self.kbData = (n, d) => {{ store[n] = d; }};
-      const load = names => {{ for (const n of names) if (!(n in store))
-        eval(fs.readFileSync(path.join({json.dumps(str(folder / "kb"))}, n + ".js"), "utf8"));
-        return Promise.resolve(); }};
-      load(["manifest"]);
-      const engine = new KB.Engine(store.manifest, store, load);
-      const q = KB.parseQuery("token ", store.manifest.t2s);
-      return engine.load(engine.needs(q)).then(() => {{
+    script = engine_script(folder, """const q = KB.parseQuery("token ", store.manifest.t2s);
+      return engine.load(engine.needs(q)).then(() => {
         const u = engine.understand(q), pages = r => r.map(p => [p.page, p.score]);
-        return {{ top: pages(engine.rank(u, 5)), all: pages(engine.rank(u, 100)) }};
-      }});
-    }}"""
+        return { top: pages(engine.rank(u, 5)), all: pages(engine.rank(u, 100)) };
+      });""")
     got = node_async(script)
     assert len(got["all"]) == 23
     scores = [s for _, s in got["all"]]
