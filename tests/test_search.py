@@ -186,13 +186,20 @@ def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser,
     assert 1 <= len(meta_loads) <= min(10, pages_meta - 1), meta_loads
     before = len(requested)
     material_search(page, "位置编码", server.url)
-    assert not any("/search/kb/" in p for p in requested[before:]), "a repeated query loaded the index again"
+    # Only files not yet loaded may follow: on a busy machine the reader's pause (below) can come first.
+    again = [p for p in requested[before:] if "/search/kb/" in p and p.split("/search/kb/")[1] in loaded]
+    assert not again, f"a repeated query loaded the same files again: {again}"
     # The site's index is small: once the reader pauses it is loaded whole, and a new query loads nothing.
     manifest = json.loads((site / "search" / "kb" / "manifest.js").read_text(encoding="utf-8").split(",", 1)[1][:-3])
     assert manifest["chars"] <= 1_500_000
-    page.wait_for_timeout(2500)
-    loaded = {p.split("/search/kb/")[1] for p in requested if "/search/kb/" in p}
-    assert {f"s/{i}.js" for i in range(shards)} <= loaded and {f"m/{i}.js" for i in range(pages_meta)} <= loaded
+    whole = ({f"s/{i}.js" for i in range(shards)} | {f"m/{i}.js" for i in range(pages_meta)}
+             | {f"v/{c}.js" for c in manifest["letters"]})
+    for _ in range(60):  # the pause is 1 s; fetching every file takes longer on a loaded machine
+        page.wait_for_timeout(250)
+        loaded = {p.split("/search/kb/")[1] for p in requested if "/search/kb/" in p}
+        if whole <= loaded:
+            break
+    assert whole <= loaded, sorted(whole - loaded)
     before = len(requested)
     pages, _ = material_search(page, "Chinchila 缩放定律", server.url)
     assert pages[0] == "foundations/scaling-laws.md"
