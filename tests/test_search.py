@@ -18,7 +18,7 @@ import pytest
 
 from sitekit import ROOT, article_text, page_url
 
-from bench.search_harness import READERS, load_queries, material_search, normalize, run, score
+from bench.search_harness import READERS, load_queries, material_search, normalize, run, score, search_context
 
 
 QUERIES = load_queries()
@@ -90,7 +90,7 @@ def test_reader_phrased_queries_meet_the_targets(reader_quality):
     ("Sentencep", "pretraining/data.md"),  # the last word still being typed
 ])
 def test_typos_questions_and_comparisons_in_the_search_box(browser, server, query, want):
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     page.goto(server.url, wait_until="load")
     pages, _ = material_search(page, query, server.url)
@@ -102,7 +102,7 @@ def test_typos_questions_and_comparisons_in_the_search_box(browser, server, quer
 def test_fuzzy_and_prefix_matches_rank_below_exact_ones(browser, server):
     """A typo finds the word it misspells, and is highlighted as that word; an exact word of the
     index is not widened to its near spellings."""
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     page.goto(server.url, wait_until="load")
     material_search(page, "Adafator", server.url)
@@ -126,7 +126,7 @@ def test_a_result_names_only_typed_words_as_missing_and_shows_a_page_s_best_sect
     link for highlighting: those are the words the reader typed (a typo by the word it was found
     as), never the words a prefix or a near spelling was widened to; and each page shows its best
     three sections at most (Pagefind's default), not every section a bigram touches."""
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     page.goto(server.url, wait_until="load")
     for query, typed in [("trans", {"trans"}), ("Adafator", set()), ("注意力 机制", {"注意力", "机制"})]:
@@ -168,7 +168,7 @@ def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser,
     site, _ = built_site
     shards = len(list((site / "search" / "kb" / "s").glob("*.js")))
     pages_meta = len(list((site / "search" / "kb" / "m").glob("*.js")))
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     requested = []
     page.on("request", lambda r: requested.append(urlparse(r.url).path))
@@ -176,6 +176,8 @@ def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser,
     assert not any("/search/kb/" in p for p in requested), "the index was loaded with the page"
     pages, _ = material_search(page, "位置编码", server.url)
     assert pages[0] == "architecture/transformer.md"
+    # The harness waits for the result that names the typed query (not one for a prefix on the way)
+    assert page.evaluate("() => window.__kbAnswered") == "位置编码"
     stub = [p for p in requested if p.endswith("search_index.json")]  # (late on a loaded machine)
     assert stub, "Material's search set-up request is gone: did the theme change?"
     loaded = [p.split("/search/kb/")[1] for p in requested if "/search/kb/" in p]
@@ -209,7 +211,7 @@ def test_the_index_loads_in_shards_on_the_first_query_not_with_the_page(browser,
 
 @pytest.mark.browser
 def test_results_link_to_sections_with_highlighting(browser, server):
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     page.goto(server.url, wait_until="load")
     material_search(page, "余弦衰减策略", server.url)
@@ -237,7 +239,7 @@ def test_offline_build_searches_from_file(browser, offline_site):
     html = (offline_site / "index.html").read_text(encoding="utf-8")
     assert "unpkg.com" not in html and "vendor/iframe-worker/shim/index.js" in html
     base = offline_site.resolve().as_uri() + "/"
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     errors, requests = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -17,18 +17,58 @@ READERS = TESTS / "test_search_queries_readers.yaml"  # reader-phrased, written 
 HOLDOUT = TESTS / "test_search_queries_holdout.yaml"  # reader-phrased, written after tuning, never tuned on
 
 SEARCH_INPUT = "input.md-search__input"
-# Settled = Material has rendered a result message and the list did not change for QUIET_MS.
+# The site's worker names the query each result answers (`query` beside Material's `type` and
+# `data`); a context made by search_context() records it, so that a result for a prefix typed on
+# the way, or for the box being cleared, is never taken for the query's (on a busy machine it can
+# stay on screen longer than any quiet period). Material's own worker does not name it, and from
+# file:// iframe-worker replaces Worker: then "settled" falls back to the first change that stays
+# quiet. Material's worker protocol: RESULT = 3.
+WATCH_WORKER = """(() => {
+  const Native = window.Worker;
+  if (!Native) return;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        if (e.data && e.data.type === 3 && 'query' in e.data) {
+          window.__kbAnswered = e.data.query;
+          window.__kbAnsweredAt = performance.now();
+        }
+      });
+    }
+  };
+})()"""
+# Settled = the result on screen answers the box's query (where the worker names it) and nothing
+# changed for QUIET_MS; resolves to the time of the last change. Gives up after 30 s.
 QUIET_MS = 150
-WAIT_SETTLED = """([meta, quiet]) => new Promise(resolve => {
+WAIT_SETTLED = """([input, quiet]) => new Promise(resolve => {
   const list = document.querySelector('.md-search-result__list');
   const meta = document.querySelector('.md-search-result__meta');
-  let timer = null;
-  const done = () => { observer.disconnect(); resolve(performance.now()); };
-  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+  const box = document.querySelector(input);
+  const start = performance.now();
+  let last = start, changed = meta.textContent.trim() !== window.__kbMetaBefore;
+  const observer = new MutationObserver(() => { last = performance.now(); changed = true; });
   observer.observe(list, { childList: true, subtree: true, characterData: true });
   observer.observe(meta, { childList: true, subtree: true, characterData: true });
-  timer = setTimeout(done, meta.textContent.trim() === window.__kbMetaBefore ? 5000 : quiet);
+  const tick = () => {
+    const now = performance.now();
+    const named = window.__kbAnswered !== undefined;
+    const answered = named ? window.__kbAnswered === box.value : changed || now - start >= 5000;
+    const lastChange = Math.max(last, named ? window.__kbAnsweredAt : 0);
+    if ((answered && now - lastChange >= quiet) || now - start >= 30000) {
+      observer.disconnect();
+      resolve(lastChange);
+    } else setTimeout(tick, 20);
+  };
+  tick();
 })"""
+
+
+def search_context(browser, **options):
+    """A browser context whose pages record which query the search worker last answered."""
+    context = browser.new_context(**options)
+    context.add_init_script(WATCH_WORKER)
+    return context
 
 
 def load_queries(path: Path = QUERIES) -> list[dict]:
@@ -88,7 +128,7 @@ def material_search(page, query: str, base: str) -> tuple[list[str], float]:
     page.evaluate("() => { window.__kbMetaBefore = document.querySelector('.md-search-result__meta').textContent.trim(); }")
     start = page.evaluate("() => performance.now()")
     type_query(page, query)
-    end = page.evaluate(WAIT_SETTLED, ["", QUIET_MS])
+    end = page.evaluate(WAIT_SETTLED, [SEARCH_INPUT, QUIET_MS])
     links = page.eval_on_selector_all(
         ".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.href)")
     pages = []
@@ -96,7 +136,7 @@ def material_search(page, query: str, base: str) -> tuple[list[str], float]:
         p = page_of(link, base)
         if p not in pages:
             pages.append(p)
-    return pages, end - start - QUIET_MS
+    return pages, end - start
 
 
 def pagefind_search(page, query: str, base: str) -> tuple[list[str], float]:
@@ -140,7 +180,7 @@ def normalize(text: str) -> str:
 def run(browser, base_url: str, queries: list[dict], engine: str = "material") -> tuple[dict, dict]:
     """All queries on one page load; returns ({query: pages}, {query: ms})."""
     origin = urlparse(base_url).netloc
-    context = browser.new_context()
+    context = search_context(browser)
     page = context.new_page()
     foreign: list = []
     if base_url.startswith("http"):
