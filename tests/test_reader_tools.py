@@ -95,7 +95,8 @@ def test_a_selected_passage_gets_its_own_button_on_a_desktop_only(browser, serve
         context, page = open_page(browser, server, PAGE, width=width)
         passage = select_text_of(page, "article h2 ~ p:not(.source-note)")
         page.dispatch_event("article", "mouseup")
-        page.wait_for_timeout(100)
+        # report.js answers mouseup with setTimeout(showButton, 0): a later timer in the page runs after it
+        page.evaluate("() => new Promise(done => setTimeout(done, 0))")
         button = page.query_selector("button.kb-report-passage:not([hidden])")
         assert bool(button) == shown, width
         if shown:
