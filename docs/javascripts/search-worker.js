@@ -157,6 +157,16 @@ var KB = (function () {
     return { groups: groups.filter(function (g) { return g.length; }), asked: asked, text: text };
   }
 
+  /* The last index whose value is <= x in an ascending array (-1 if none). */
+  function lastAtMost(sorted, x) {
+    var lo = -1, hi = sorted.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (sorted[mid] <= x) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   function unique(list) {
     return Array.from(new Set(list));
   }
@@ -247,13 +257,7 @@ var KB = (function () {
   }
 
   Engine.prototype.shardOf = function (term) {
-    var b = this.m.bounds, lo = 0, hi = b.length - 1;
-    if (!b.length || term < b[0]) return -1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (b[mid] <= term) lo = mid; else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.m.bounds, term);
   };
 
   /* The shards holding every term that starts with `prefix` (at most `limit`). */
@@ -588,15 +592,6 @@ var KB = (function () {
     return first;
   };
 
-  Engine.prototype.pageOf = function (id) {
-    var s = this.starts, lo = 0, hi = s.length - 2;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= id) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  };
-
   /* Material's result: sections grouped by page, pages by score; each group has its page. */
   Engine.prototype.search = function (raw) {
     var self = this, q = parseQuery(raw, this.m.t2s);
@@ -629,13 +624,8 @@ var KB = (function () {
   Engine.prototype.lists = function (term, id) {
     var p = this.postings(term, 1);
     if (!p) return false;
-    var lo = 0, hi = p.ids.length - 1;
-    while (lo <= hi) {
-      var mid = (lo + hi) >> 1;
-      if (p.ids[mid] === id) return true;
-      if (p.ids[mid] < id) lo = mid + 1; else hi = mid - 1;
-    }
-    return false;
+    var at = lastAtMost(p.ids, id);
+    return at >= 0 && p.ids[at] === id;
   };
 
   /* Material's `terms` of a section: each word the reader typed, true where the section holds it
